@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Roles, and which role may do what: the one table every permission check reads."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    BUSINESS = "business", _("Business representative")
+    CHAIRPERSON = "chairperson", _("Chairperson")
+    VICE_CHAIRPERSON = "vice_chairperson", _("Vice-chairperson")
+    ONE_STOP_OFFICER = "one_stop_officer", _("One-stop officer")
+    SPECIALIST = "specialist", _("Specialist")
+    CLERK = "clerk", _("Clerk")
+    IT_OFFICER = "it_officer", _("IT officer")
+    VILLAGE_HEAD = "village_head", _("Village head")
+    DIGITAL_TEAM_MEMBER = "digital_team_member", _("Community digital-technology team member")
+    PROVINCE_OFFICIAL = "province_official", _("Province official")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+PEOPLE = frozenset({Role.CITIZEN, Role.BUSINESS})
+COMMUNE_ROLES = frozenset({
+    Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.CLERK,
+    Role.IT_OFFICER, Role.VILLAGE_HEAD, Role.DIGITAL_TEAM_MEMBER,
+})
+ADMINISTRATORS = frozenset({Role.SYSTEM_ADMIN})
+OFFICIALS = COMMUNE_ROLES | {Role.PROVINCE_OFFICIAL} | ADMINISTRATORS
+COMMUNE_LEADERS = frozenset({Role.CHAIRPERSON, Role.VICE_CHAIRPERSON})
+
+# verb -> roles that may perform it. A commune role acts only in its own commune, a province official
+# only in communes of its province (accounts.permissions.can checks the place).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "catalogue.adoption.view": OFFICIALS,
+    "catalogue.adoption.change": COMMUNE_LEADERS | {Role.IT_OFFICER} | ADMINISTRATORS,
+    "catalogue.matrix.view": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "places.village.view": OFFICIALS,
+    "places.village.manage": COMMUNE_LEADERS | {Role.CLERK, Role.IT_OFFICER} | ADMINISTRATORS,
+    "places.commune.set_area_type": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "files.download": OFFICIALS,
+}

@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Province → commune → village.
+
+Provinces and communes carry the codes of Decision 19/2025/QĐ-TTg (2 and 5 digits, stable while the
+unit exists and never reused), so the code is the primary key. They are public reference data, loaded
+from the `vietnam-provinces` package. Villages are kept by each commune.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xaso.core.tenancy import CommuneOwned
+
+
+class Province(models.Model):
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    codename = models.SlugField(max_length=100, unique=True)
+    is_city = models.BooleanField(_("centrally-run city"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaType(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+    MOUNTAIN = "mountain", _("Mountain / border / island")
+
+
+class Commune(models.Model):
+    class Kind(models.TextChoices):
+        XA = "xa", _("Commune (xã)")
+        PHUONG = "phuong", _("Ward (phường)")
+        DAC_KHU = "dac_khu", _("Special zone (đặc khu)")
+
+    # The model's default area type for each kind of unit; a province official may change it.
+    DEFAULT_AREA = {Kind.PHUONG: AreaType.URBAN, Kind.XA: AreaType.RURAL, Kind.DAC_KHU: AreaType.MOUNTAIN}
+
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    codename = models.SlugField(max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes",
+                                 verbose_name=_("province"))
+    area_type = models.CharField(_("area type"), max_length=10, choices=AreaType.choices)
+
+    class Meta:
+        ordering = ["province_id", "name"]
+        verbose_name = _("commune")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(CommuneOwned):
+    """A thôn, bản, ấp, buôn or tổ dân phố. Merging keeps the old row, pointing at the one it joined."""
+
+    class Kind(models.TextChoices):
+        THON = "thon", _("Hamlet (thôn)")
+        BAN = "ban", _("Village (bản)")
+        AP = "ap", _("Hamlet (ấp)")
+        BUON = "buon", _("Village (buôn)")
+        TO_DAN_PHO = "to_dan_pho", _("Residential group (tổ dân phố)")
+        KHU_PHO = "khu_pho", _("Quarter (khu phố)")
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="villages",
+                                verbose_name=_("commune"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.THON)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_from", verbose_name=_("merged into"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["commune_id", "name"]
+        verbose_name = _("village")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], condition=Q(merged_into__isnull=True),
+                                    name="village_unique_active_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.merged_into_id is None

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Navigation by role: each entry is shown only to those who may use it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from xaso.core.tenancy import scope_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    scope = scope_for(user)
+    items = [(_("Home"), reverse("ui:home")), (_("The model"), reverse("catalogue:components"))]
+    if scope.kind == "commune":
+        items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
+        items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
+    if scope.kind in ("province", "system"):
+        items.append((_("Province matrix"), reverse("catalogue:matrix")))
+        items.append((_("Communes"), reverse("places:communes")))
+    items.append((_("API"), reverse("api-docs")))
+    return {"nav_items": items, "xaso_scope": scope}

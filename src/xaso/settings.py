@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The one settings file of xaso, read from the environment.
+
+Development and the demo need nothing: SQLite in WAL mode under ./var. Production is chosen with
+XASO_ENV=production and then every secret and host comes from the environment; the security
+settings of a level-3 information system (TCVN 14423:2026, see docs/decisions/0004) hold in every
+profile, because officials must meet them from the first day, not from the first deployment.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("XASO_VAR_DIR", Path.cwd() / "var"))
+
+ENV = os.environ.get("XASO_ENV", "development")
+PRODUCTION = ENV == "production"
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when XASO_ENV=production")
+    return value
+
+
+if PRODUCTION:
+    SECRET_KEY = _required("XASO_SECRET_KEY")
+    ALLOWED_HOSTS = [h.strip() for h in _required("XASO_ALLOWED_HOSTS").split(",") if h.strip()]
+    DEBUG = False
+else:
+    # A fixed key is fine for a development machine: nothing it signs leaves it.
+    SECRET_KEY = os.environ.get("XASO_SECRET_KEY", "development-only-not-secret-" + "x" * 40)
+    ALLOWED_HOSTS = ["*"]
+    DEBUG = os.environ.get("XASO_DEBUG", "1") == "1"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "mozilla_django_oidc",
+    # xaso's shared mechanisms, then its modules (each module's AppConfig is its manifest).
+    "xaso.core.audit",
+    "xaso.core.places",
+    "xaso.core.accounts",
+    "xaso.core.files",
+    "xaso.core.catalogue",
+    "xaso.core.ui",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xaso.core.accounts.middleware.SessionPolicyMiddleware",
+    "xaso.core.tenancy.ScopeMiddleware",
+    "xaso.core.audit.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "xaso.urls"
+WSGI_APPLICATION = "xaso.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "xaso.core.ui.context.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite (WAL) by default, anything dj-database-url reads through DATABASE_URL.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'xaso.sqlite3'}", conn_max_age=0 if not PRODUCTION else 60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; IMMEDIATE avoids "database is locked" on upgrade
+    # from a read to a write lock inside a transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["XASO_REDIS_URL"]}
+        if os.environ.get("XASO_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- People and access
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "xaso.core.accounts.backends.OfficialBackend",
+    "xaso.core.accounts.oidc.CitizenOIDCBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "ui:home"
+LOGOUT_REDIRECT_URL = "ui:home"
+
+# Level-3 rules (TCVN 14423:2026 as summarised in shared/DOMAIN.md §7).
+XASO_LOCKOUT_FAILURES = 5
+XASO_IDLE_MINUTES = 15
+XASO_IDLE_MINUTES_ADMIN = 5
+XASO_INACTIVE_DAYS = 45
+AXES_FAILURE_LIMIT = XASO_LOCKOUT_FAILURES
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "xaso.core.accounts.views.locked_out"
+AXES_VERBOSE = False
+RATELIMIT_VIEW = "xaso.core.accounts.views.rate_limited"
+XASO_SIGNIN_RATE = os.environ.get("XASO_SIGNIN_RATE", "20/m")
+
+# Citizens and businesses sign in through OpenID Connect: VNeID in production, the local fake provider
+# (xaso.core.accounts.fake_idp) in development, tests and the demo.
+XASO_FAKE_IDP = os.environ.get("XASO_FAKE_IDP", "0" if PRODUCTION else "1") == "1"
+_IDP_BASE = os.environ.get("XASO_OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("XASO_OIDC_CLIENT_ID", "xaso-local")
+OIDC_RP_CLIENT_SECRET = os.environ.get("XASO_OIDC_CLIENT_SECRET", "" if PRODUCTION else "local-fake-secret")
+OIDC_RP_SIGN_ALGO = os.environ.get("XASO_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid profile"
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("XASO_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("XASO_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("XASO_OIDC_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("XASO_OIDC_JWKS_ENDPOINT", "")
+OIDC_CREATE_USER = True
+OIDC_USERNAME_ALGO = "xaso.core.accounts.oidc.username_for_claims"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = os.environ.get("XASO_SSL_REDIRECT", "1") == "1"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("XASO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
+
+# --- Language: Vietnamese first, English second.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+
+# --- Files and static assets: everything is served from this host; no page loads from the Internet.
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("XASO_STATIC_ROOT", VAR_DIR / "static"))
+MEDIA_ROOT = Path(os.environ.get("XASO_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+XASO_MAX_UPLOAD_BYTES = int(os.environ.get("XASO_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = XASO_MAX_UPLOAD_BYTES
+
+# --- API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "xaso.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "xaso API",
+    "DESCRIPTION": "Xã số — the digital commune. Catalogue of the commune digital-transformation model, "
+    "places and adoption records.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("XASO_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+from django.conf import settings
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("xaso.core.ui.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("xaso.core.accounts.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("places/", include("xaso.core.places.urls")),
+    path("model/", include("xaso.core.catalogue.urls")),
+    path("files/", include("xaso.core.files.urls")),
+    path("api/v1/places/", include("xaso.core.places.api")),
+    path("api/v1/model/", include("xaso.core.catalogue.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.XASO_FAKE_IDP:
+    # The local stand-in for VNeID, for development, tests and the demo; never in production.
+    urlpatterns.append(path("fake-idp/", include("xaso.core.accounts.fake_idp")))
