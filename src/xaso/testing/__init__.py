@@ -19,7 +19,7 @@ COMMUNE_B = "06862"  # Xã Tiên Yên, rural
 COMMUNE_C = "06994"  # Đặc khu Vân Đồn, mountain (island)
 PROVINCE = "22"  # Quảng Ninh
 OTHER_PROVINCE = "01"  # Hà Nội
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (test accounts only)
 
 
 def make_user(username: str, role: str, *, commune: str | None = None, province: str | None = None,

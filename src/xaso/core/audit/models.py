@@ -22,6 +22,9 @@ class AuditHead(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS)
     length = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.length} events, last {self.last_hash[:12]}"
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(db_index=True)
@@ -41,6 +44,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
     def canonical(self) -> bytes:
         payload = {
