@@ -74,7 +74,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xaso.core.accounts.middleware.SessionPolicyMiddleware",
     "xaso.core.tenancy.ScopeMiddleware",
-    "xaso.core.audit.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
