@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     name = "xaso.core.accounts"
     label = "accounts"
     verbose_name = _("People and access")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the audit receivers)

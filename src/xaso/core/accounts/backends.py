@@ -11,8 +11,11 @@ from .roles import OFFICIALS
 
 
 def is_dormant(user) -> bool:
-    """Level 3: an account unused for XASO_INACTIVE_DAYS days is disabled (TCVN 14423:2026)."""
-    last = user.last_login or user.date_joined
+    """Level 3: an account unused for XASO_INACTIVE_DAYS days is disabled (TCVN 14423:2026).
+
+    Unused since the last sign-in, or since it was created or enabled again if that is later.
+    """
+    last = max(t for t in (user.last_login, user.date_joined, user.reactivated_at) if t is not None)
     return last < timezone.now() - timedelta(days=settings.XASO_INACTIVE_DAYS)
 
 

@@ -20,6 +20,8 @@ class User(AbstractUser):
                                  related_name="officials", verbose_name=_("province"))
     # The OpenID Connect subject of a citizen or business (VNeID in production); never a password.
     oidc_subject = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # When an administrator last enabled the account again: the dormancy clock restarts there.
+    reactivated_at = models.DateTimeField(_("enabled again at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django.urls import path
 
-from xaso.core.ui.placeholder import placeholder
+from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", placeholder, name="login"),
-    path("logout/", placeholder, name="logout"),
-    path("otp/", placeholder, name="otp"),
-    path("otp/setup/", placeholder, name="otp_setup"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("otp/", views.otp, name="otp"),
+    path("otp/setup/", views.otp_setup, name="otp_setup"),
 ]
