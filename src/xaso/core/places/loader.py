@@ -10,6 +10,8 @@ from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import VietNamDivisionType
 from vietnam_provinces import Ward as VnWard
 
+from xaso.core.text import fold
+
 _KINDS = {
     VietNamDivisionType.XA: "xa",
     VietNamDivisionType.PHUONG: "phuong",
@@ -41,13 +43,25 @@ def commune_rows() -> list[dict]:
             "kind": kind,
             "province_id": f"{int(w.province_code):02d}",
             "area_type": _DEFAULT_AREA[kind],
+            "folded_name": fold(w.name),
         })
     return rows
 
 
+def _fit(model, row: dict) -> dict:
+    """The part of a row the given model has: migration 0002 runs with the model as it was then,
+    before later columns (such as folded_name) existed."""
+    names = {f.attname for f in model._meta.concrete_fields} | {f.name for f in model._meta.concrete_fields}
+    return {k: v for k, v in row.items() if k in names}
+
+
 def sync(province_model, commune_model) -> dict[str, int]:
-    """Insert missing units, update names and kinds; return how many of each were created/updated."""
-    created = updated = 0
+    """Insert missing units, update names and kinds; return how many of each were created/updated.
+
+    Keys: provinces_created, provinces_updated, communes_created, communes_updated, and the totals
+    created and updated.
+    """
+    counts = dict.fromkeys(("provinces_created", "provinces_updated", "communes_created", "communes_updated"), 0)
     existing_p = {p.code: p for p in province_model.objects.all()}
     new_p = []
     for row in province_rows():
@@ -56,21 +70,26 @@ def sync(province_model, commune_model) -> dict[str, int]:
             new_p.append(province_model(**row))
         elif (have.name, have.codename, have.is_city) != (row["name"], row["codename"], row["is_city"]):
             province_model.objects.filter(code=row["code"]).update(**row)
-            updated += 1
+            counts["provinces_updated"] += 1
     province_model.objects.bulk_create(new_p)
-    created += len(new_p)
+    counts["provinces_created"] = len(new_p)
 
     existing_c = {c.code: c for c in commune_model.objects.all()}
     new_c = []
     for row in commune_rows():
+        row = _fit(commune_model, row)
         have = existing_c.get(row["code"])
         if have is None:
             new_c.append(commune_model(**row))
             continue
-        changes = {k: row[k] for k in ("name", "codename", "kind", "province_id") if getattr(have, k) != row[k]}
+        # Never area_type: a province official may have changed it, and the package knows nothing of that.
+        fields = [k for k in ("name", "codename", "kind", "province_id", "folded_name") if k in row]
+        changes = {k: row[k] for k in fields if getattr(have, k) != row[k]}
         if changes:
             commune_model.objects.filter(code=row["code"]).update(**changes)
-            updated += 1
+            counts["communes_updated"] += 1
     commune_model.objects.bulk_create(new_c, batch_size=500)
-    created += len(new_c)
-    return {"created": created, "updated": updated}
+    counts["communes_created"] = len(new_c)
+    counts["created"] = counts["provinces_created"] + counts["communes_created"]
+    counts["updated"] = counts["provinces_updated"] + counts["communes_updated"]
+    return counts

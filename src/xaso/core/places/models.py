@@ -6,11 +6,14 @@ unit exists and never reused), so the code is the primary key. They are public r
 from the `vietnam-provinces` package. Villages are kept by each commune.
 """
 
+import unicodedata
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.tenancy import CommuneOwned
+from xaso.core.text import fold
 
 
 class Province(models.Model):
@@ -49,6 +52,9 @@ class Commune(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes",
                                  verbose_name=_("province"))
     area_type = models.CharField(_("area type"), max_length=10, choices=AreaType.choices)
+    # The name folded by text.fold ("Phường Hạ Long" → "phuong ha long"), kept so that a search for
+    # "ha long" is one indexed query on every database, not a Python loop over 3,321 rows.
+    folded_name = models.CharField(max_length=100, db_index=True, editable=False, default="")
 
     class Meta:
         ordering = ["province_id", "name"]
@@ -56,6 +62,30 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.folded_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "folded_name"}
+        super().save(*args, **kwargs)
+
+
+def clean_village_name(name: str) -> str:
+    """The form a village name is stored in: NFC, single spaces, no spaces at the ends.
+
+    Vietnamese typed on different systems arrives composed or decomposed ("ô" as one code point or
+    "o" plus a combining mark); without NFC the same name would look like two different villages.
+    """
+    return " ".join(unicodedata.normalize("NFC", name or "").split())
+
+
+def village_name_key(name: str) -> str:
+    """Two names with the same key name the same village: "Thôn 1" and "thôn  1" are one village.
+
+    Marks are kept (unlike text.fold): "Thôn Đông" and "Thôn Dông" may be two different villages.
+    """
+    return clean_village_name(name).casefold()
 
 
 class Village(CommuneOwned):
@@ -72,6 +102,7 @@ class Village(CommuneOwned):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="villages",
                                 verbose_name=_("commune"))
     name = models.CharField(_("name"), max_length=100)
+    name_key = models.CharField(max_length=100, editable=False, default="")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.THON)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged_from", verbose_name=_("merged into"))
@@ -81,13 +112,35 @@ class Village(CommuneOwned):
         ordering = ["commune_id", "name"]
         verbose_name = _("village")
         constraints = [
-            models.UniqueConstraint(fields=["commune", "name"], condition=Q(merged_into__isnull=True),
-                                    name="village_unique_active_name"),
+            # One active village per name in a commune; a merged village keeps its name for history.
+            models.UniqueConstraint(fields=["commune", "name_key"], condition=Q(merged_into__isnull=True),
+                                    name="village_unique_active_name_key"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name = clean_village_name(self.name)
+        self.name_key = village_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     @property
     def is_active(self) -> bool:
         return self.merged_into_id is None
+
+    def current(self) -> "Village":
+        """The active village this one now belongs to, following merges (a merged village's target
+        may itself have merged later; the rows keep that history as it happened)."""
+        village = self
+        while village.merged_into_id is not None:
+            village = village.merged_into
+        return village
+
+
+# Named for drf-spectacular's ENUM_NAME_OVERRIDES (settings), which imports choices by dotted path.
+COMMUNE_KINDS = Commune.Kind
+VILLAGE_KINDS = Village.Kind
