@@ -6,12 +6,15 @@ CSV starts with a byte-order mark because Excel, which officials live in, needs 
 """
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Iterable, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -36,6 +39,15 @@ def _safe_cell(value):
     return value
 
 
+def _xlsx_cell(value):
+    # Excel has no time zones: an aware datetime is written as the wall-clock time of this site.
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = timezone.localtime(value).replace(tzinfo=None)
+    elif isinstance(value, Promise):  # a lazily translated label
+        value = str(value)
+    return _safe_cell(value)
+
+
 def respond(fmt: str, *, filename: str, columns: Sequence[tuple[str, str]], rows: Iterable[dict]) -> HttpResponse:
     """columns: (key, header) pairs; rows: dicts keyed by those keys."""
     keys = [k for k, _ in columns]
@@ -56,7 +68,7 @@ def respond(fmt: str, *, filename: str, columns: Sequence[tuple[str, str]], rows
         ws = wb.active
         ws.append(headers)
         for r in rows:
-            ws.append([_safe_cell(r.get(k)) for k in keys])
+            ws.append([_xlsx_cell(r.get(k)) for k in keys])
         for i, header in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(60, len(header) + 2))
         ws.freeze_panes = "A2"

@@ -33,3 +33,17 @@ def load(layer_model, component_model) -> int:
                 "name_vi": c["vi"], "name_en": c["en"], "position": position,
             })
     return position
+
+
+def area_name(area: str) -> str:
+    """The model's own name of an area type, in the active language ("Đô thị" / "Urban")."""
+    from django.utils.translation import get_language
+
+    for entry in model_data()["areas"]:
+        if entry["key"] == area:
+            return entry["en"] if (get_language() or "vi").startswith("en") else entry["vi"]
+    return ""
+
+
+def area_keys() -> tuple[str, ...]:
+    return tuple(entry["key"] for entry in model_data()["areas"])

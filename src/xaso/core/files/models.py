@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.tenancy import CommuneOwned
@@ -29,3 +30,8 @@ class StoredFile(CommuneOwned):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @classmethod
+    def owner_q(cls, user_id: int) -> Q:
+        # A citizen or business sees the files they uploaded themselves (a dossier's scans), no others.
+        return Q(uploaded_by_id=user_id)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django.urls import path
 
-from xaso.core.ui.placeholder import placeholder
+from . import views
 
 app_name = "files"
-urlpatterns = [path("<int:file_id>/", placeholder, name="download")]
+urlpatterns = [path("<int:file_id>/", views.download, name="download")]
