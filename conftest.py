@@ -2,9 +2,30 @@
 """Fixtures every test may use: the named users (see xaso.testing) and clients signed in as them."""
 
 import pytest
+from django.core.cache import cache
 
 from xaso import testing
 from xaso.core import tenancy
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Every test makes the named users; the production hasher's deliberate slowness is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Stored files go to a folder of each test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and one-time codes live in the cache, which outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

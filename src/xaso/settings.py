@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xaso.core.ui.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "xaso.core.accounts.middleware.SessionPolicyMiddleware",
     "xaso.core.tenancy.ScopeMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Turns django-ratelimit's Ratelimited exception into RATELIMIT_VIEW (a 429 page).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "xaso.urls"
@@ -146,28 +149,51 @@ XASO_IDLE_MINUTES = 15
 XASO_IDLE_MINUTES_ADMIN = 5
 XASO_INACTIVE_DAYS = 45
 AXES_FAILURE_LIMIT = XASO_LOCKOUT_FAILURES
+# Per account, not per address: a commune office signs in from behind one NAT address
+# (docs/decisions/0006-sign-in-lockout-and-rate-limits.md). axes.W006 warns about lockouts keyed by
+# user agent or cookie, which an attacker can rotate; a username cannot be rotated, so it is silenced.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
+# The lock runs from the fifth failure; retrying while locked does not stretch it (see 0006).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "xaso.core.accounts.views.locked_out"
 AXES_VERBOSE = False
 RATELIMIT_VIEW = "xaso.core.accounts.views.rate_limited"
 XASO_SIGNIN_RATE = os.environ.get("XASO_SIGNIN_RATE", "20/m")
+# Behind a reverse proxy every request comes from the proxy: name the META key holding the client's
+# address (e.g. HTTP_X_REAL_IP), or the per-address limits count all users as one address.
+RATELIMIT_IP_META_KEY = os.environ.get("XASO_CLIENT_IP_META_KEY") or None
+OTP_TOTP_ISSUER = "xaso"  # the name authenticator apps show beside the six-digit code
 
 # Citizens and businesses sign in through OpenID Connect: VNeID in production, the local fake provider
 # (xaso.core.accounts.fake_idp) in development, tests and the demo.
 XASO_FAKE_IDP = os.environ.get("XASO_FAKE_IDP", "0" if PRODUCTION else "1") == "1"
-_IDP_BASE = os.environ.get("XASO_OIDC_ISSUER", "")
+if PRODUCTION and XASO_FAKE_IDP:
+    raise ImproperlyConfigured("XASO_FAKE_IDP signs anyone in as anyone: it must not be on in production")
+# Where people reach this site; the fake provider's endpoints live under it.
+XASO_PUBLIC_URL = os.environ.get("XASO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+_FAKE_IDP_URL = f"{XASO_PUBLIC_URL}/fake-idp" if XASO_FAKE_IDP else ""
+
+
+def _oidc_endpoint(name: str, fake_path: str) -> str:
+    return os.environ.get(f"XASO_OIDC_{name}_ENDPOINT", "") or (_FAKE_IDP_URL and f"{_FAKE_IDP_URL}/{fake_path}")
+
+
 OIDC_RP_CLIENT_ID = os.environ.get("XASO_OIDC_CLIENT_ID", "xaso-local")
 OIDC_RP_CLIENT_SECRET = os.environ.get("XASO_OIDC_CLIENT_SECRET", "" if PRODUCTION else "local-fake-secret")
 OIDC_RP_SIGN_ALGO = os.environ.get("XASO_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid profile"
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("XASO_OIDC_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("XASO_OIDC_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("XASO_OIDC_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("XASO_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc_endpoint("AUTHORIZATION", "authorize/")
+OIDC_OP_TOKEN_ENDPOINT = _oidc_endpoint("TOKEN", "token/")
+OIDC_OP_USER_ENDPOINT = _oidc_endpoint("USER", "userinfo/")
+OIDC_OP_JWKS_ENDPOINT = _oidc_endpoint("JWKS", "jwks/")
+# The `iss` every ID token must carry (checked by CitizenOIDCBackend when set).
+XASO_OIDC_ISSUER = os.environ.get("XASO_OIDC_ISSUER", "") or _FAKE_IDP_URL
 OIDC_CREATE_USER = True
 OIDC_USERNAME_ALGO = "xaso.core.accounts.oidc.username_for_claims"
+OIDC_CALLBACK_CLASS = "xaso.core.accounts.oidc.CitizenCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 
 SESSION_COOKIE_AGE = 8 * 3600
@@ -237,6 +263,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Communes and villages both have a "kind", with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "CommuneKindEnum": "xaso.core.places.models.COMMUNE_KINDS",
+        "VillageKindEnum": "xaso.core.places.models.VILLAGE_KINDS",
+        # A commune's area_type and a component's area are the same choice set: one enum.
+        "AreaTypeEnum": "xaso.core.places.models.AreaType",
+        "AdoptionStatusEnum": "xaso.core.catalogue.models.Status",
+    },
 }
 
 LOGGING = {
