@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Writing to and checking the audit trail. Every service that changes data calls `record`."""
 
+import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,13 +13,24 @@ from xaso.core import tenancy
 from .models import GENESIS, AuditEvent, AuditHead
 
 
+def client_ip(request) -> str | None:
+    """The client's address: behind a proxy, from the header the deployment names (the same one the
+    sign-in rate limits read, XASO_CLIENT_IP_META_KEY); a value that is no address is not recorded."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
+    value = (request.META.get(key) or "").split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 def record(*, actor, action: str, obj, before: dict | None = None, after: dict | None = None,
            commune_id: str | None = None) -> AuditEvent:
     """Append one event inside the caller's transaction (so a rolled-back change leaves no event)."""
     request = tenancy.current_request()
     ip = user_agent = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_ip(request)
         user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     if commune_id is None:
         commune_id = obj.pk if obj._meta.label_lower == "places.commune" else getattr(obj, "commune_id", None)

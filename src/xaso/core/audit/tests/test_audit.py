@@ -3,6 +3,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from xaso.core import tenancy
 from xaso.core.audit import triggers
 from xaso.core.audit.models import AuditEvent
 from xaso.core.audit.services import record, verify
@@ -71,3 +72,17 @@ def test_a_rolled_back_change_leaves_no_event(users):
         _three_events(users["alice"])
         raise RuntimeError("the change failed half-way")
     assert AuditEvent.objects.count() == 0 and verify().ok
+
+
+def test_it_records_where_a_change_came_from(users, rf, settings):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.7", HTTP_USER_AGENT="Firefox")
+    commune = Commune.objects.get(pk="06688")
+    with tenancy.activate(request):
+        direct = record(actor=users["alice"], action="xaso.test.changed", obj=commune)
+        settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"  # behind the province's proxy
+        proxied = record(actor=users["alice"], action="xaso.test.changed", obj=commune)
+        request.META["HTTP_X_REAL_IP"] = "not-an-address"
+        garbled = record(actor=users["alice"], action="xaso.test.changed", obj=commune)
+    assert (direct.ip, direct.user_agent) == ("10.0.0.1", "Firefox")
+    assert proxied.ip == "203.0.113.7" and garbled.ip is None
+    assert verify().ok
