@@ -18,17 +18,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from scoping_parts import parts
 from xaso import testing
 from xaso.core.audit.models import AuditEvent
 from xaso.core.catalogue.models import Adoption, AdoptionEvidence, Component
 from xaso.core.files.models import StoredFile
 from xaso.core.places.models import Commune, Village
 
+PARTS = parts()
+
 SECRETS = ("Thôn Bí Mật Alpha", "Ghi chú bí mật alpha", "bi-mat-alpha")
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Routes about a commune that show only public facts of it (the catalogue and the commune's identity).
 PUBLIC_ABOUT_A = {"places:commune", "catalogue:component", "places_api:commune-detail", "places_api:province-detail",
-                  "catalogue_api:component-detail"}
+                  "catalogue_api:component-detail"}.union(*(p.PUBLIC_ABOUT_A for p in PARTS))
 # Query strings an outsider may try on routes that choose their data by query.
 PROBES = ("", "?export=json", "?export=csv", f"?province={testing.PROVINCE}&commune={testing.COMMUNE_A}")
 
@@ -68,18 +71,23 @@ def commune_a_private(users):
     stored.file.save("x", SimpleUploadedFile("x", b"%PDF-1.4"), save=False)
     stored.save()
     AdoptionEvidence.objects.create(adoption=adoption, file=stored, added_by=users["alice"])
-    return {
+    values = {
         "commune_code": commune.code, "province_code": commune.province_id, "village_id": village.pk,
         "component_key": component.key, "file_id": stored.pk, "adoption_id": adoption.pk,
         # DRF detail routes: the object behind a generic "pk"/"id" is chosen by the route's prefix.
         "pk": None, "id": None, "format": "json",
     }
+    for part in PARTS:
+        values.update(part.private(commune, users, SECRETS))
+    return values
 
 
 def fill(route: str, values: dict) -> dict:
     filled = dict(values)
     generic = {"villages": "village_id", "adoptions": "adoption_id", "files": "file_id",
                "communes": "commune_code", "components": "component_key", "provinces": "province_code"}
+    for part in PARTS:
+        generic.update(part.GENERIC)
     segments = [s for s in re.split(r"[/^$]", route) if s and "<" not in s and "(" not in s]
     for segment in reversed(segments):
         if segment in generic:
@@ -101,6 +109,7 @@ def snapshot():
         "adoptions": sorted(Adoption.objects.values_list("pk", "status", "notes", "target_date", "owner_id")),
         "communes": sorted(Commune.objects.filter(province_id="22").values_list("code", "area_type")),
         "files": StoredFile.objects.count(),
+        "parts": [part.state() for part in PARTS],
     }
 
 

@@ -52,13 +52,20 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "mozilla_django_oidc",
+    "django_tasks",
     # xaso's shared mechanisms, then its modules (each module's AppConfig is its manifest).
     "xaso.core.audit",
     "xaso.core.places",
     "xaso.core.accounts",
     "xaso.core.files",
     "xaso.core.catalogue",
+    "xaso.core.sequences",
+    "xaso.core.clock",
+    "xaso.core.notify",
     "xaso.core.ui",
+    "xaso.modules.procedures",
+    "xaso.modules.queue",
+    "xaso.modules.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +279,25 @@ SPECTACULAR_SETTINGS = {
         "AdoptionStatusEnum": "xaso.core.catalogue.models.Status",
     },
 }
+
+# --- Background work, notifications and the systems xaso talks to.
+# Tasks run at once, after the transaction commits, unless a deployment names a queueing backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("XASO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "ENQUEUE_ON_COMMIT": True,
+    }
+}
+# Outgoing e-mail and SMS go through the outbox (xaso.core.notify); by default both are printed.
+EMAIL_BACKEND = os.environ.get("XASO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("XASO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("XASO_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("XASO_EMAIL_FROM", "xaso@localhost")
+XASO_SMS_SENDER = os.environ.get("XASO_SMS_SENDER", "console")  # "console" or "http"
+XASO_SMS_URL = os.environ.get("XASO_SMS_URL", "")  # the SMS gateway's endpoint when the sender is "http"
+# The national public service portal (inter-agency forwarding, status synchronisation): empty = the
+# local fake, which records what it is sent.
+XASO_NATIONAL_PORTAL_URL = os.environ.get("XASO_NATIONAL_PORTAL_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,8 @@
 After healthchecks' alice/bob/charlie: Alice and Bob are officials of commune A (an urban ward of
 Quảng Ninh), Charlie is an official of commune B (a rural commune of the same province), Paula a
 province official of Quảng Ninh, Oscar a province official of another province, Cindy a citizen,
-Ada the system administrator.
+Ada the system administrator. In commune A, Olivia is a one-stop officer, Sam a specialist and Hana the
+chairperson: the people a dossier passes through.
 """
 
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -46,6 +47,9 @@ def named_users() -> dict[str, User]:
         "oscar": make_user("oscar", Role.PROVINCE_OFFICIAL, province=OTHER_PROVINCE),
         "cindy": make_user("cindy", Role.CITIZEN, oidc_subject="fake-cindy"),
         "ada": make_user("ada", Role.SYSTEM_ADMIN),
+        "olivia": make_user("olivia", Role.ONE_STOP_OFFICER, commune=COMMUNE_A),
+        "sam": make_user("sam", Role.SPECIALIST, commune=COMMUNE_A),
+        "hana": make_user("hana", Role.CHAIRPERSON, commune=COMMUNE_A),
     }
 
 

@@ -40,4 +40,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "places.commune.set_area_type": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
     "places.commune.list": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
     "files.download": OFFICIALS,
+    # The working-day calendar: the government's yearly swaps and the province's own days off.
+    "clock.calendar.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    # The procedure list is kept by the province; each commune chooses what its service center handles.
+    "procedures.procedure.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "procedures.enablement.change": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER, Role.IT_OFFICER} | ADMINISTRATORS,
+    # The queue at the service center.
+    "queue.setup.manage": COMMUNE_LEADERS | {Role.IT_OFFICER} | ADMINISTRATORS,
+    "queue.counter.operate": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER} | ADMINISTRATORS,
+    "queue.figures.view": OFFICIALS,
+    # Dossiers: the one-stop officer receives and returns, the specialist resolves, a leader approves.
+    "dossiers.dossier.view": OFFICIALS,
+    "dossiers.dossier.receive": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER} | ADMINISTRATORS,
+    "dossiers.dossier.assign": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER} | ADMINISTRATORS,
+    "dossiers.dossier.process": COMMUNE_LEADERS | {Role.SPECIALIST, Role.ONE_STOP_OFFICER} | ADMINISTRATORS,
+    "dossiers.dossier.approve": COMMUNE_LEADERS | ADMINISTRATORS,
+    "dossiers.report.view": OFFICIALS,
 }
