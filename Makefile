@@ -54,7 +54,7 @@ bench: $(INSTALLED)
 
 # Regenerate the translation catalogues after changing texts (needs gettext); the .mo files are committed.
 messages: $(INSTALLED)
-	cd src/xaso && for app in core/*/; do [ -d $$app/locale ] && (cd $$app && ../../../../$(BIN)/xaso makemessages -l vi --no-obsolete && ../../../../$(BIN)/xaso compilemessages) ; done; true
+	cd src/xaso && for app in core/*/ modules/*/; do [ -d $$app/locale ] && (cd $$app && ../../../../$(BIN)/xaso makemessages -l vi --no-obsolete && ../../../../$(BIN)/xaso compilemessages) ; done; true
 
 clean:
 	rm -rf $(VENV) var

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "xaso.core.sequences",
     "xaso.core.clock",
     "xaso.core.notify",
+    "xaso.core.integrations",
     "xaso.core.ui",
     "xaso.modules.procedures",
     "xaso.modules.queue",
@@ -226,6 +227,8 @@ if PRODUCTION:
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 USE_I18N = True
+# The texts of the shared mechanisms that are not apps (core/workflow.py, core/outbox.py, core/api.py …).
+LOCALE_PATHS = [Path(__file__).resolve().parent / "core" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 

@@ -35,9 +35,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xaso.core import tenancy
@@ -169,6 +171,11 @@ def load(*, today: date | None = None) -> Result:
         for username, role, name, personal_id in OTHERS:
             _user(username, role, name, province=province if role == Role.PROVINCE_OFFICIAL else None,
                   personal_id=personal_id, known=known, result=result)
+        # Each module's own demo data, in the order of INSTALLED_APPS (a module's manifest names it).
+        for config in apps.get_app_configs():
+            if seed := getattr(config, "xaso_demo", None):
+                for what, n in import_string(seed)(today=today).items():
+                    result.created[what] = result.created.get(what, 0) + n
         if result.created_anything:
             record(actor=None, action="xaso.demo.loaded", obj=province, after=result.created)
     result.path = _write(result.accounts)

@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notify"
-urlpatterns = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_read, name="mark_read"),
+]

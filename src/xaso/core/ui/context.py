@@ -10,8 +10,13 @@ from xaso.core.tenancy import scope_for
 def navigation(request):
     user = getattr(request, "user", None)
     scope = scope_for(user)
-    items = [(_("Home"), reverse("ui:home")), (_("The model"), reverse("catalogue:components"))]
+    items = [(_("Home"), reverse("ui:home")), (_("The model"), reverse("catalogue:components")),
+             (_("Procedures"), reverse("procedures:list")), (_("Look up a dossier"), reverse("dossiers:lookup"))]
+    if scope.kind == "person":
+        items.append((_("My dossiers"), reverse("dossiers:mine")))
+        items.append((_("My e-data store"), reverse("dossiers:papers")))
     if scope.kind == "commune":
+        items.append((_("Dossiers"), reverse("dossiers:inbox", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
     if scope.kind in ("province", "system"):

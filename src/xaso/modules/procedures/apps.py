@@ -8,3 +8,4 @@ class ProceduresConfig(AppConfig):
     label = "procedures"
     verbose_name = _("Procedures")
     xaso_components = ()
+    xaso_demo = "xaso.modules.procedures.seed.demo"

@@ -7,4 +7,6 @@ class QueueConfig(AppConfig):
     name = "xaso.modules.queue"
     label = "queue"
     verbose_name = _("Service center queue")
+    # The service center (KTT8): its queue, counters and display board.
     xaso_components = ("KTT8",)
+    xaso_demo = "xaso.modules.queue.demo.seed"
