@@ -280,6 +280,9 @@ SPECTACULAR_SETTINGS = {
         # A commune's area_type and a component's area are the same choice set: one enum.
         "AreaTypeEnum": "xaso.core.places.models.AreaType",
         "AdoptionStatusEnum": "xaso.core.catalogue.models.Status",
+        "DossierStatusEnum": "xaso.modules.dossiers.models.Status",
+        "TicketStatusEnum": "xaso.modules.queue.models.Ticket.Status",
+        "CalendarDayKindEnum": "xaso.core.clock.models.CalendarDay.Kind",
     },
 }
 

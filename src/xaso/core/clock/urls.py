@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "clock"
-urlpatterns = []
+urlpatterns = [
+    path("<str:province_code>/", views.province, name="province"),
+]

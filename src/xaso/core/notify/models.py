@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.outbox import OutboxRow
@@ -21,13 +22,20 @@ class Message(OutboxRow):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     link = models.CharField(max_length=300, blank=True)
-    key = models.CharField(max_length=200)  # the caller's event: the same event twice is one message
+    # The caller's event: the same event twice is one message per channel and address (per person in the
+    # application, where there is no address, so one event may tell several people).
+    key = models.CharField(max_length=200)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
         ordering = ("-created_at", "-id")
-        constraints = [models.UniqueConstraint(fields=["key", "channel", "address"], name="notify_once_per_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "channel", "address"], condition=~Q(channel="inapp"),
+                                    name="notify_once_per_event"),
+            models.UniqueConstraint(fields=["key", "recipient"], condition=Q(channel="inapp"),
+                                    name="notify_inapp_once_per_person"),
+        ]
 
     def __str__(self) -> str:
         return self.subject

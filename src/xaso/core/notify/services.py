@@ -83,14 +83,15 @@ def notify(*, key: str, subject: str, body: str, link: str = "", recipient=None,
                                            f"{phone.strip()!r}"))
     made = []
     for channel, address, error in targets:
-        defaults = {"recipient": recipient, "subject": subject, "body": body, "link": link}
+        defaults = {"recipient": recipient, "address": address, "subject": subject, "body": body, "link": link}
         if channel == Message.Channel.INAPP:
             # Delivered by being stored: the person sees it once the caller's change commits.
             defaults.update(status=outbox.Status.SENT, sent_at=now)
         elif error:
             defaults.update(status=outbox.Status.FAILED, last_error=error[:500])
-        message, created = Message.objects.get_or_create(key=key, channel=channel, address=address,
-                                                         defaults=defaults)
+        # In the application the person is the address.
+        who = {"recipient": recipient} if channel == Message.Channel.INAPP else {"address": address}
+        message, created = Message.objects.get_or_create(key=key, channel=channel, **who, defaults=defaults)
         if created:
             made.append(message)
     pending = [m.pk for m in made if m.status == outbox.Status.PENDING]

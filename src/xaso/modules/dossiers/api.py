@@ -169,7 +169,7 @@ class CommuneDossier(APIView):
         return Response({**DossierSerializer(dossier).data,
                          "actions": [t.name for t in DOSSIER.available(request.user, dossier)]})
 
-    @extend_schema(request=ActionSerializer, responses=DossierSerializer)
+    @extend_schema(request=ActionSerializer, responses=DossierSerializer, operation_id="dossier_act")
     def post(self, request, commune_code, dossier_code):
         commune = _commune(request, commune_code)
         dossier = selectors.dossier_for_official(user=request.user, commune=commune, code=dossier_code)
@@ -257,8 +257,22 @@ class Lookup(APIView):
         return Response(PublicDossierSerializer(dossier).data)
 
 
+class ReportRowSerializer(serializers.Serializer):
+    procedure = serializers.CharField()
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    resolved_on_time = serializers.IntegerField()
+    resolved_late = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    online_share = serializers.FloatField(help_text="Per cent of the month's dossiers filed online.")
+
+
 class Report(APIView):
-    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM")])
+    """The monthly report of a commune, per procedure."""
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM")],
+                   responses=ReportRowSerializer(many=True))
     def get(self, request, commune_code):
         from .views import _month
 

@@ -21,7 +21,7 @@ from .models import Procedure, ProcedureComponent
 app_name = "procedures_api"
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class ProcedureComponentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcedureComponent
         fields = ["order", "name", "original_count", "copy_count", "digital_accepted", "required", "note"]
@@ -29,7 +29,7 @@ class ComponentSerializer(serializers.ModelSerializer):
 
 class ProcedureSerializer(serializers.ModelSerializer):
     sector = serializers.CharField(source="sector.name")
-    components = ComponentSerializer(many=True)
+    components = ProcedureComponentSerializer(many=True)
 
     class Meta:
         model = Procedure

@@ -22,9 +22,11 @@ RECEIVED = datetime(2026, 3, 5, 1, 30, tzinfo=UTC)  # 08:30 in Hà Nội
 
 
 def make_procedure(code="1.000656", name=PROCEDURE):
-    from xaso.modules.procedures.models import Procedure
+    from xaso.modules.procedures.models import Procedure, Sector
 
-    procedure = Procedure.objects.create(code=code, name=name, processing_days=3, fee=8000)
+    sector, _created = Sector.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch"})
+    procedure = Procedure.objects.create(code=code, name=name, sector=sector, processing_days=3, fee=8000,
+                                         effective_from=date(2025, 7, 1))
     procedure.components.create(name="Tờ khai đăng ký khai sinh", original_count=1, copy_count=0)
     procedure.components.create(name="Giấy chứng sinh", original_count=1, copy_count=2)
     return procedure

@@ -128,7 +128,7 @@ def test_the_board_shows_numbers_and_counters_only(center, users, client):
     assert "A001" in page and "queue/board.js" in page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_counters_calling_at_once_never_get_the_same_ticket():
     with tenancy.unscoped():
         users = testing.named_users()
