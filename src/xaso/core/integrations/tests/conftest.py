@@ -5,5 +5,5 @@ from xaso.modules.dossiers.tests.conftest import commune_a, procedure, receive  
 
 
 @pytest.fixture
-def receive_dossier(receive):
+def receive_dossier(receive):  # noqa: F811 (the fixture imported above, as a parameter)
     return receive()
