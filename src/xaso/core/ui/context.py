@@ -17,10 +17,15 @@ def navigation(request):
         items.append((_("My e-data store"), reverse("dossiers:papers")))
     if scope.kind == "commune":
         items.append((_("Dossiers"), reverse("dossiers:inbox", args=[scope.commune_id])))
+        items.append((_("Queue"), reverse("queue:figures", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
     if scope.kind in ("province", "system"):
         items.append((_("Province matrix"), reverse("catalogue:matrix")))
         items.append((_("Communes"), reverse("places:communes")))
+    if scope.kind in ("province", "commune") and scope.province_id:
+        items.append((_("Working-day calendar"), reverse("clock:province", args=[scope.province_id])))
+    if scope.kind != "anonymous":
+        items.append((_("Notifications"), reverse("notify:inbox")))
     items.append((_("API"), reverse("api-docs")))
     return {"nav_items": items, "xaso_scope": scope}

@@ -196,3 +196,37 @@ def test_a_console_sms_is_written_to_the_log(db, caplog, django_capture_on_commi
         services.notify(key="k5", subject="s", body="Mời nhận kết quả", phone="0987654321")
     assert Message.objects.get().status == "sent"
     assert "+84987654321" in caplog.text and "Mời nhận kết quả" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_send_one_message_twice(monkeypatch):
+    from django.db import OperationalError, connection
+
+    [message] = services.notify(key="k6", subject="s", body="b", email="a@example.vn")  # sent at once
+    Message.objects.filter(pk=message.pk).update(status="pending", sent_at=None)
+    inside, release, sent = threading.Event(), threading.Event(), []
+
+    def slow_send(row):
+        sent.append(row.pk)
+        inside.set()
+        release.wait()
+
+    monkeypatch.setattr("xaso.core.notify.senders.send", slow_send)
+
+    def worker():
+        try:
+            services.deliver(message.pk)
+        except OperationalError:
+            pass  # SQLite's in-memory test database refuses the second writer where PostgreSQL makes it wait
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=worker)
+    first.start()
+    inside.wait()  # the first worker holds the row and is sending
+    second = threading.Thread(target=worker)
+    second.start()
+    release.set()
+    first.join()
+    second.join()
+    assert sent == [message.pk] and Message.objects.get().status == "sent"

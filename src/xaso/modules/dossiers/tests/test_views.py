@@ -138,3 +138,23 @@ def test_the_public_look_up_needs_the_last_digits_and_is_rate_limited(client, re
     for _ in range(10):
         last = client.get(url, {"code": dossier.code, "secret": "5678"})
     assert last.status_code == 429 and last.context["dossier"] is None
+
+
+def test_the_inbox_page_runs_the_same_queries_for_few_or_many_dossiers(client_for, receive, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    olivia = client_for("olivia")
+    url = reverse("dossiers:inbox", args=[A])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert olivia.get(url).status_code == 200
+        return len(captured)
+
+    receive()
+    queries()  # the first request of a session loads what later ones find cached
+    few = queries()
+    for _ in range(12):
+        services.dossier_assign(actor=users["olivia"], dossier=receive(), assignee=users["sam"])
+    assert queries() == few
