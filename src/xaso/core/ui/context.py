@@ -25,7 +25,5 @@ def navigation(request):
         items.append((_("Communes"), reverse("places:communes")))
     if scope.kind in ("province", "commune") and scope.province_id:
         items.append((_("Working-day calendar"), reverse("clock:province", args=[scope.province_id])))
-    if scope.kind != "anonymous":
-        items.append((_("Notifications"), reverse("notify:inbox")))
     items.append((_("API"), reverse("api-docs")))
     return {"nav_items": items, "xaso_scope": scope}

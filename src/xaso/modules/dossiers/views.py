@@ -297,6 +297,9 @@ def detail(request, commune_code, dossier_code):
         form = failed[1] if failed and failed[0] == t.name else _form_for(t.name, dossier)
         actions.append({"name": t.name, "label": t.label, "form": form})
     steps = list(dossier.steps.select_related("actor", "holder"))
+    for step in steps:  # the sheet speaks the officials' language, not the workflow's names
+        step.label = step_label(step.transition)
+        step.state_label = Status(step.to_state).label
     rating = Rating.objects.filter(dossier=dossier).first()
     return render(request, "dossiers/detail.html", {
         "commune": commune, "dossier": dossier, "actions": actions, "steps": steps,
@@ -306,6 +309,10 @@ def detail(request, commune_code, dossier_code):
         "rating": rating, "rating_form": RatingForm(),
         "can_rate": dossier.status in (Status.RETURNED, Status.CLOSED) and rating is None
         and can(request.user, "dossiers.dossier.receive", commune)})
+
+
+def step_label(transition: str) -> str:
+    return DOSSIER.transitions[transition].label if transition in DOSSIER.transitions else _("Received")
 
 
 # The step each printable form belongs to.

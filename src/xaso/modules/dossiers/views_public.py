@@ -16,7 +16,7 @@ from xaso.core.places.models import Commune
 from . import selectors, services
 from .forms import DocumentsForm, IntakeForm, LookupForm, NoteForm, RatingForm
 from .models import Channel, Paper, Status
-from .views import _docs, _fields_form, _json_ready
+from .views import _docs, _fields_form, _json_ready, step_label
 from .workflow import DOSSIER
 
 
@@ -57,8 +57,8 @@ def lookup(request):
 
 def _public_steps(dossier):
     """The timeline in plain words, without the officials' notes about other people."""
-    return [{"at": s.at, "label": DOSSIER.transitions[s.transition].label if s.transition in DOSSIER.transitions
-             else _("Submitted"), "state": Status(s.to_state).label} for s in dossier.steps.all()]
+    return [{"at": s.at, "label": step_label(s.transition), "state": Status(s.to_state).label}
+            for s in dossier.steps.all()]
 
 
 @people_only
