@@ -288,7 +288,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background work, notifications and the systems xaso talks to.
 # Tasks run at once unless a deployment names a queueing backend; callers enqueue them after commit.
-TASKS = {"default": {"BACKEND": os.environ.get("XASO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+TASKS = {"default": {
+    "BACKEND": os.environ.get("XASO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 # Outgoing e-mail and SMS go through the outbox (xaso.core.notify); by default both are printed.
 EMAIL_BACKEND = os.environ.get("XASO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("XASO_EMAIL_HOST", "localhost")
