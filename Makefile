@@ -55,6 +55,9 @@ bench: $(INSTALLED)
 # Regenerate the translation catalogues after changing texts (needs gettext); the .mo files are committed.
 messages: $(INSTALLED)
 	cd src/xaso && for app in core/*/ modules/*/; do [ -d $$app/locale ] && (cd $$app && ../../../../$(BIN)/xaso makemessages -l vi --no-obsolete && ../../../../$(BIN)/xaso compilemessages) ; done; true
+	# The shared mechanisms that are not apps (core/workflow.py, core/outbox.py, …) keep core/locale.
+	cd src/xaso/core && ../../../$(BIN)/xaso makemessages -l vi --no-obsolete $$(for d in */; do printf -- '-i %s ' "$${d%/}"; done) \
+		&& ../../../$(BIN)/xaso compilemessages
 
 clean:
 	rm -rf $(VENV) var
