@@ -74,6 +74,7 @@ def test_a_dossier_travels_from_the_ticket_to_the_rating(center, new_context, si
     olivia.get_by_label(re.compile("Điện thoại|Số điện thoại")).first.fill("0912777888")
     olivia.get_by_label(re.compile("Tờ khai cấp Giấy xác nhận")).set_input_files(
         files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    olivia.get_by_label(re.compile("Mục đích sử dụng")).fill("Đăng ký kết hôn")
     olivia.get_by_role("button", name=re.compile("^Tiếp nhận$")).click()
     expect(olivia.locator("h1")).to_contain_text("Hồ sơ")
     expect(olivia.locator(".status").first).to_have_text("Đã tiếp nhận")
@@ -83,7 +84,7 @@ def test_a_dossier_travels_from_the_ticket_to_the_rating(center, new_context, si
     receipt = olivia.request.get(url("dossiers:form", A, dossier.code, "01"))
     assert receipt.headers["content-type"] == "application/pdf" and receipt.body().startswith(b"%PDF")
 
-    act(olivia, "assign", **{"Chuyên viên": str(people["sam"])})
+    act(olivia, "assign", **{"chuyên": str(people["sam"])})
     sam = signed_in(people["sam"])
     sam.goto(url("dossiers:detail", A, dossier.code))
     act(sam, "start")

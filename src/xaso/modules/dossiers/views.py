@@ -303,12 +303,19 @@ def detail(request, commune_code, dossier_code):
     rating = Rating.objects.filter(dossier=dossier).first()
     return render(request, "dossiers/detail.html", {
         "commune": commune, "dossier": dossier, "actions": actions, "steps": steps,
+        "answers": answers(dossier),
         "components": dossier.components.select_related("paper__file"),
         "results": dossier.papers.filter(kind="result").select_related("file"),
         "forms": _printable(dossier, steps), "today": timezone.localdate(),
         "rating": rating, "rating_form": RatingForm(),
         "can_rate": dossier.status in (Status.RETURNED, Status.CLOSED) and rating is None
         and can(request.user, "dossiers.dossier.receive", commune)})
+
+
+def answers(dossier) -> list[tuple[str, str]]:
+    """The applicant's answers to the procedure's own fields, under the labels they were asked with."""
+    labels = {f["key"]: f.get("label") or f["key"] for f in dossier.procedure.form_fields or ()}
+    return [(labels.get(key, key), value) for key, value in dossier.form_data.items()]
 
 
 def step_label(transition: str) -> str:
