@@ -121,7 +121,7 @@ def monthly_report(*, user, commune, year: int, month: int, today: date | None =
                 online=Count("id", filter=received & Q(channel=Channel.ONLINE)),
                 resolved_on_time=Count("id", filter=resolved & on_time),
                 resolved_late=Count("id", filter=resolved & ~on_time),
-                pending=Count("id", filter=Q(status__in=OPEN, received_at__lt=until)),
+                pending=Count("id", filter=Q(status__in=OPEN, received_at__lt=until) & ~Q(status__in=RESOLVED)),
                 overdue=Count("id", filter=Q(status__in=CLOCK_RUNNING, due_date__lt=min(end, today))),
             ).order_by("procedure__code"))
     report = []

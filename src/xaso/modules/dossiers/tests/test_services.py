@@ -213,3 +213,23 @@ def test_it_tells_the_applicant_and_the_portal_after_each_step_they_should_know(
     assert sms.count() == 1  # an internal hand-over is not news to the applicant
     codes = sorted(Delivery.objects.filter(system="national_portal").values_list("payload__status_code", flat=True))
     assert codes == [2, 4]  # accepted on the spot, then in process
+
+
+def test_the_monthly_report_counts_by_procedure(receive, users, commune_a):
+    from xaso.modules.dossiers.selectors import monthly_report
+
+    def resolve(dossier, when):
+        d = services.dossier_assign(actor=users["olivia"], dossier=dossier, assignee=users["sam"])
+        d = services.dossier_start(actor=users["sam"], dossier=d)
+        d = services.dossier_submit(actor=users["sam"], dossier=d)
+        d = services.dossier_approve(actor=users["hana"], dossier=d)
+        return services.dossier_result_ready(actor=users["sam"], dossier=d, upload=pdf("kq.pdf"),
+                                             info=services.PaperInfo(title="Kết quả"), now=when)
+
+    resolve(receive(), at(2026, 2, 24))  # due 25 Feb: on time
+    resolve(receive(), at(2026, 2, 27))  # late
+    receive(channel="2", assisted=True)  # online, assisted; still pending
+    receive(now=at(2026, 3, 2))  # another month
+    row = monthly_report(user=users["hana"], commune=commune_a, year=2026, month=2, today=D(2026, 3, 10))[0]
+    assert row == {"procedure": "1.000001", "name": "Xác nhận tình trạng hôn nhân", "received": 3,
+                   "resolved_on_time": 1, "resolved_late": 1, "pending": 1, "overdue": 1, "online_share": 33.3}
