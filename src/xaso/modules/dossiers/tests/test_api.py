@@ -73,3 +73,32 @@ def test_the_schema_documents_the_dossier_operations(client):
     paths = schema["paths"]
     assert "/api/v1/dossiers/communes/{commune_code}/dossiers/" in paths
     assert "/api/v1/dossiers/lookup/" in paths
+
+
+def test_a_dossier_travels_the_whole_way_through_the_api(users, procedure):
+    olivia, sam, hana = (api_for(users[n]) for n in ("olivia", "sam", "hana"))
+    code = intake(olivia).json()["code"]
+    url = f"{BASE}{code}/"
+
+    def step(client, action, fmt="json", **fields):
+        version = client.get(url).json()["version"]
+        response = client.post(url, {"action": action, "version": version, **fields}, format=fmt)
+        assert response.status_code == 200, (action, response.content)
+        return response.json()
+
+    step(olivia, "assign", assignee=users["sam"].pk)
+    step(sam, "start")
+    paused = step(sam, "request_documents", note="Bản sao giấy khai sinh")
+    assert paused["portal_status"] == 5 and paused["paused_on"]
+    step(olivia, "documents_received", fmt="multipart", documents=pdf("bo-sung.pdf"))
+    step(sam, "submit")
+    step(hana, "approve")
+    ready = step(sam, "result_ready", fmt="multipart", result=pdf("kq.pdf"), title="Giấy xác nhận")
+    assert ready["portal_status"] == 9
+    done = step(olivia, "return_result")
+    assert done["status"] == "returned" and done["portal_status"] == 10
+    assert [s["transition"] for s in done["steps"]] == [
+        "receive", "accept", "assign", "start", "request_documents", "documents_received", "submit", "approve",
+        "result_ready", "return_result"]
+    report = olivia.get(f"/api/v1/dossiers/communes/{A}/report/").json()
+    assert isinstance(report, list)
