@@ -70,7 +70,7 @@ def test_nothing_is_written_or_sent_when_the_change_rolls_back(db, django_captur
     assert callbacks == [] and not Message.objects.exists() and mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_sends_only_once_the_callers_transaction_commits():
     with transaction.atomic():
         services.notify(key="k", subject="s", body="b", email="a@example.vn")
@@ -198,7 +198,7 @@ def test_a_console_sms_is_written_to_the_log(db, caplog, django_capture_on_commi
     assert "+84987654321" in caplog.text and "Mời nhận kết quả" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_never_send_one_message_twice(monkeypatch):
     from django.db import OperationalError, connection
 
