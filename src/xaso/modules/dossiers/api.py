@@ -14,6 +14,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,7 +23,7 @@ from xaso.core.accounts.roles import PEOPLE
 from xaso.core.places.models import Commune
 
 from . import selectors, services
-from .models import Channel, Dossier, DossierStep, Rating
+from .models import Channel, Dossier, DossierStep, Rating, Status
 from .views import ACTIONS, _form_for
 from .workflow import DOSSIER
 
@@ -37,10 +38,10 @@ class StepSerializer(serializers.ModelSerializer):
         fields = ["transition", "from_state", "to_state", "actor_name", "holder", "note", "data", "at"]
 
 
-class PublicStepSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = DossierStep
-        fields = ["transition", "to_state", "at"]
+class PublicStepSerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    to_state = serializers.ChoiceField(choices=Status.choices)
+    at = serializers.DateTimeField()
 
 
 class DossierSerializer(serializers.ModelSerializer):
@@ -64,14 +65,15 @@ class DossierListSerializer(DossierSerializer):
         fields = [f for f in DossierSerializer.Meta.fields if f not in ("steps", "form_data")]
 
 
-class PublicDossierSerializer(serializers.ModelSerializer):
-    procedure_name = serializers.CharField(source="procedure.name")
-    portal_status = serializers.IntegerField()
-    steps = PublicStepSerializer(many=True)
+class PublicDossierSerializer(serializers.Serializer):
+    """What anyone holding the code and the digits sees: no personal data."""
 
-    class Meta:
-        model = Dossier
-        fields = ["code", "procedure_name", "status", "portal_status", "due_date", "steps"]
+    code = serializers.CharField()
+    procedure_name = serializers.CharField(source="procedure.name")
+    status = serializers.ChoiceField(choices=Status.choices)
+    portal_status = serializers.IntegerField()
+    due_date = serializers.DateField()
+    steps = PublicStepSerializer(many=True)
 
 
 class IntakeSerializer(serializers.Serializer):
@@ -242,7 +244,10 @@ class MyRating(APIView):
 class Lookup(APIView):
     """The public look-up: the code and the last 4 digits of the applicant's phone or identification number."""
 
+    # Public and read-only: nobody's session or token is needed, and JSON is the only answer.
+    authentication_classes = []
     permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True),
                                OpenApiParameter("secret", str, required=True)],
