@@ -17,7 +17,7 @@ def navigation(request):
         items.append((_("My e-data store"), reverse("dossiers:papers")))
     if scope.kind == "commune":
         items.append((_("Dossiers"), reverse("dossiers:inbox", args=[scope.commune_id])))
-        items.append((_("Queue"), reverse("queue:figures", args=[scope.commune_id])))
+        items.append((_("Queue"), reverse("queue:counters", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
     if scope.kind in ("province", "system"):

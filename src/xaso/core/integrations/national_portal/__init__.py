@@ -6,6 +6,11 @@ Its connection specification is not public (DOMAIN.md §11, [U]), so the contrac
 JSON over HTTPS (see ..signing), one event per state change keyed by the dossier code and version, with
 the portal's own status codes 1–10 (dossiers.workflow.PORTAL_STATUS). ``client()`` answers the HTTP
 client when XASO_NATIONAL_PORTAL_URL is set, and otherwise the local fake, which keeps what it receives.
+
+The wire: ``POST <url>/events/<kind>`` (kinds ``dossier.status`` and ``dossier.forward``), a JSON body
+carrying its ``key``, headers ``X-Xaso-Signature: sha256=<HMAC-SHA256 of the body>`` and ``X-Xaso-Key``.
+A 2xx answer is acceptance; a key the portal already has is answered as accepted, with the first answer,
+so that a resent event is harmless. A forward is answered ``{"reference": "<the agency's reference>"}``.
 """
 
 from __future__ import annotations
