@@ -2,10 +2,10 @@
 """The procedure list's API, mounted at /api/v1/procedures/: public reads, the province's import, and the
 procedures a commune handles."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xaso.core.accounts.permissions import can
-from xaso.core.places.models import Commune
+from xaso.core.places.selectors import commune_get
 
 from . import imports, selectors, services
 from .models import Procedure, ProcedureComponent
@@ -35,9 +35,13 @@ class ProcedureSerializer(serializers.ModelSerializer):
         model = Procedure
         fields = ["code", "name", "sector", "level", "processing_days", "cutoff_time", "fee", "fee_note",
                   "result_type", "forms", "legal_basis", "online_level", "form_fields", "effective_from",
-                  "effective_to", "is_sample", "components"]
+                  "effective_to", "is_sample", "national_portal_url", "components"]
 
 
+@extend_schema(parameters=[
+    OpenApiParameter("q", str, description="Words of the name or the code; diacritics optional."),
+    OpenApiParameter("sector", str, description="A sector code, e.g. HT."),
+    OpenApiParameter("online_level", str, enum=Procedure.OnlineLevel.values)])
 class ProcedureList(generics.ListAPIView):
     """The procedures in force today; ?q= searches names without regard to diacritics."""
 
@@ -45,7 +49,10 @@ class ProcedureList(generics.ListAPIView):
     serializer_class = ProcedureSerializer
 
     def get_queryset(self):
-        return selectors.procedures(q=self.request.query_params.get("q", "")[:100])
+        params = self.request.query_params
+        online = params.get("online_level", "")
+        return selectors.procedures(q=params.get("q", "")[:100], sector=params.get("sector", "")[:20],
+                                    online_level=online if online in Procedure.OnlineLevel.values else "")
 
 
 class ProcedureDetail(generics.RetrieveAPIView):
@@ -60,18 +67,28 @@ class ImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="XLSX or CSV made from the template (docs/procedure-import.md).")
 
 
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
 class ProcedureImport(APIView):
     """Import a procedure list (province officials): all rows or none, with each row's faults listed."""
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=ImportSerializer, responses={200: dict})
+    @extend_schema(request=ImportSerializer, responses={200: ImportResultSerializer})
     def post(self, request):
         if not can(request.user, "procedures.procedure.manage"):
             raise Http404
         data = ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.procedures_import(actor=request.user, rows=imports.read(data.validated_data["file"])))
+        try:
+            counts = services.procedures_import(actor=request.user, rows=imports.read(data.validated_data["file"]))
+        except DjangoValidationError as error:  # the file, or each row at fault: nothing was stored
+            raise serializers.ValidationError({"file": error.messages}) from error
+        return Response(counts)
 
 
 class EnabledSerializer(serializers.Serializer):
@@ -86,17 +103,20 @@ class CommuneEnabled(APIView):
 
     @extend_schema(responses=EnabledSerializer)
     def get(self, request, commune_code):
-        commune = get_object_or_404(Commune, pk=commune_code)
+        commune = commune_get(commune_code=commune_code)
         return Response({"codes": sorted(selectors.enabled_codes(commune))})
 
     @extend_schema(request=EnabledSerializer, responses=EnabledSerializer)
     def put(self, request, commune_code):
-        commune = get_object_or_404(Commune, pk=commune_code)
+        commune = commune_get(commune_code=commune_code)
         if not can(request.user, "procedures.enablement.change", commune):
             raise Http404
         data = EnabledSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.enablement_set(actor=request.user, commune=commune, codes=data.validated_data["codes"])
+        try:
+            services.enablement_set(actor=request.user, commune=commune, codes=data.validated_data["codes"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"codes": error.messages}) from error
         return Response({"codes": sorted(selectors.enabled_codes(commune))})
 
 

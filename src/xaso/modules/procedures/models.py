@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.tenancy import CommuneOwned
@@ -63,6 +64,7 @@ class Procedure(models.Model):
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    national_portal_url = models.URLField(_("on the National Public Service Portal"), max_length=500, blank=True)
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -79,6 +81,11 @@ class Procedure(models.Model):
 
         self.folded_name = fold(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def fee_display(self) -> str:
+        """The fee as people write it: "2.000 đồng" in Vietnamese, "2,000 đồng" in English."""
+        return f"{int(self.fee):,}".replace(",", formats.get_format("THOUSAND_SEPARATOR")) + " đồng"
 
 
 class ProcedureComponent(models.Model):

@@ -10,9 +10,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from xaso.core import tenancy
+from xaso.core.places.models import Commune
 from xaso.core.text import fold
 
-from .models import Enablement, Procedure, ProcedureComponent
+from .models import Enablement, Procedure, ProcedureComponent, Sector
 
 
 def procedure_in_force(code: str, on: date | None = None) -> Procedure | None:
@@ -31,6 +32,11 @@ def _current(qs, on: date):
             seen.add(p.code)
             found.append(p)
     return found
+
+
+def sectors() -> list[Sector]:
+    """The sectors that have a procedure in force today (the list page's filter)."""
+    return list(Sector.objects.filter(procedures__in=Procedure.objects.in_force(timezone.localdate())).distinct())
 
 
 def procedures(*, q: str = "", sector: str = "", online_level: str = "", on: date | None = None) -> list[Procedure]:
@@ -59,3 +65,10 @@ def enabled_codes(commune) -> set[str]:
 
 def enabled_procedures(commune, on: date | None = None) -> list[Procedure]:
     return _current(Procedure.objects.filter(code__in=enabled_codes(commune)), on or timezone.localdate())
+
+
+def communes_handling(code: str) -> list[Commune]:
+    """The communes whose service center takes this procedure (public: people need to know where to go)."""
+    with tenancy.unscoped():
+        codes = list(Enablement.objects.filter(code=code).values_list("commune_id", flat=True))
+    return list(Commune.objects.filter(pk__in=codes).order_by("name"))

@@ -4,23 +4,23 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_safe
-from openpyxl import Workbook
 
 from xaso.core import exports
 from xaso.core.accounts.permissions import can
 from xaso.core.catalogue.views import officials_only
-from xaso.core.places.models import Commune
+from xaso.core.places.selectors import commune_get
 
 from . import imports, selectors, services
 from .forms import EnablementForm, ImportForm
-from .models import Procedure, Sector
+from .models import Procedure
 
-COLUMNS = [("code", _("Code")), ("name", _("Procedure")), ("sector", _("Sector")),
-           ("processing_days", _("Processing time (working days)")), ("fee", _("Fee (VND)")),
-           ("online_level", _("Online level")), ("sample", _("Sample data"))]
+COLUMNS = [("code", _lazy("Code")), ("name", _lazy("Procedure")), ("sector", _lazy("Sector")),
+           ("processing_days", _lazy("Processing time (working days)")), ("fee", _lazy("Fee (VND)")),
+           ("online_level", _lazy("Online level")), ("sample", _lazy("Sample data"))]
 
 
 def _rows(procedures):
@@ -37,7 +37,7 @@ def procedure_list(request):
     if fmt := exports.requested(request):
         return exports.respond(fmt, filename="xaso-procedures", columns=COLUMNS, rows=_rows(found))
     return render(request, "procedures/list.html", {
-        "procedures": found, "q": q, "sector": sector, "online": online, "sectors": Sector.objects.all(),
+        "procedures": found, "q": q, "sector": sector, "online": online, "sectors": selectors.sectors(),
         "online_levels": Procedure.OnlineLevel.choices, "any_sample": any(p.is_sample for p in found),
         "can_import": can(request.user, "procedures.procedure.manage")})
 
@@ -45,21 +45,27 @@ def procedure_list(request):
 @require_safe
 def guide(request, procedure_code):
     """What to bring, how long it takes, how much it costs."""
-    return render(request, "procedures/guide.html", {"procedure": selectors.procedure_guide(procedure_code)})
+    procedure = selectors.procedure_guide(procedure_code)
+    return render(request, "procedures/guide.html", {"procedure": procedure,
+                                                     "communes": selectors.communes_handling(procedure.code)})
 
 
 @require_http_methods(["GET", "POST"])
 def commune(request, commune_code):
     """The procedures a commune's service center handles (public); its officials choose them here."""
-    commune = get_object_or_404(Commune, pk=commune_code)
+    commune = commune_get(commune_code=commune_code)
     enabled = selectors.enabled_codes(commune)
     may_change = can(request.user, "procedures.enablement.change", commune)
     all_procedures = selectors.procedures()
     form = None
     if may_change:
-        form = EnablementForm(request.POST or None, procedures=all_procedures, initial={"codes": sorted(enabled)})
+        form = EnablementForm(request.POST if request.method == "POST" else None, procedures=all_procedures,
+                              initial={"codes": sorted(enabled)})
         if request.method == "POST" and form.is_valid():
-            changed = services.enablement_set(actor=request.user, commune=commune, codes=form.cleaned_data["codes"])
+            # Codes not offered here (no version in force today) stay as they were.
+            keep = enabled - {p.code for p in all_procedures}
+            changed = services.enablement_set(actor=request.user, commune=commune,
+                                              codes=[*form.cleaned_data["codes"], *keep])
             messages.success(request, _("Saved: %(added)s enabled, %(removed)s disabled.")
                              % {"added": len(changed["added"]), "removed": len(changed["removed"])})
             return redirect("procedures:commune", commune.code)
@@ -77,7 +83,7 @@ def commune(request, commune_code):
 def import_procedures(request):
     if not can(request.user, "procedures.procedure.manage"):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             counts = services.procedures_import(actor=request.user, rows=imports.read(form.cleaned_data["file"]))
@@ -88,19 +94,14 @@ def import_procedures(request):
             messages.success(request, _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
                              % counts)
             return redirect("procedures:list")
-    return render(request, "procedures/import.html", {"form": form, "columns": imports.COLUMNS})
+    columns = [(c, c in imports.REQUIRED, imports.HELP[c]) for c in imports.COLUMNS]
+    return render(request, "procedures/import.html", {"form": form, "columns": columns})
 
 
 @require_safe
 def template(request):
-    """The blank import template, with its header row and one example row."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "procedures"
-    sheet.append(list(imports.COLUMNS))
-    sheet.append(["1.000000", "Tên thủ tục", "HT", "Hộ tịch", "commune", 3, "15:00", 0, "", "Giấy xác nhận", "",
-                  "Căn cứ pháp lý", "full", "01/07/2025", "", "Tờ khai|1|0|yes|yes; Bản sao giấy tờ|0|1|yes|no", ""])
+    """The blank import template, made from the column definition (imports.COLUMNS)."""
     response = HttpResponse(content_type=exports.FORMATS["xlsx"])
     response["Content-Disposition"] = 'attachment; filename="xaso-procedure-template.xlsx"'
-    book.save(response)
+    imports.template().save(response)
     return response
