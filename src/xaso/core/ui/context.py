@@ -18,6 +18,7 @@ def navigation(request):
     if scope.kind == "commune":
         items.append((_("Dossiers"), reverse("dossiers:inbox", args=[scope.commune_id])))
         items.append((_("Queue"), reverse("queue:counters", args=[scope.commune_id])))
+        items.append((_("Our procedures"), reverse("procedures:commune", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
     if scope.kind in ("province", "system"):
