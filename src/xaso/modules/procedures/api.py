@@ -108,10 +108,12 @@ class CommuneEnabled(APIView):
 
     @extend_schema(request=EnabledSerializer, responses=EnabledSerializer)
     def put(self, request, commune_code):
+        # Read the body before any refusal: a server that answers without reading it leaves the rest of
+        # a chunked body on the connection, where it is taken for the next request.
+        data = EnabledSerializer(data=request.data)
         commune = commune_get(commune_code=commune_code)
         if not can(request.user, "procedures.enablement.change", commune):
             raise Http404
-        data = EnabledSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             services.enablement_set(actor=request.user, commune=commune, codes=data.validated_data["codes"])
