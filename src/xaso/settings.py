@@ -63,10 +63,12 @@ INSTALLED_APPS = [
     "xaso.core.clock",
     "xaso.core.notify",
     "xaso.core.integrations",
+    "xaso.core.signing",
     "xaso.core.ui",
     "xaso.modules.procedures",
     "xaso.modules.queue",
     "xaso.modules.dossiers",
+    "xaso.modules.documents",
 ]
 
 MIDDLEWARE = [
