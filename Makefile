@@ -10,7 +10,7 @@ BIN     = $(VENV)/bin
 INSTALLED = $(VENV)/.installed
 PG_URL  = postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo serve test lint test-postgres test-browser test-fuzz bench messages clean
+.PHONY: demo serve test lint test-postgres test-browser test-pkcs11 test-fuzz bench messages clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -44,6 +44,10 @@ test-postgres: $(INSTALLED)
 # Playwright driving the system Chromium (Debian's chromium package; .ci/run installs it).
 test-browser: $(INSTALLED)
 	$(BIN)/pytest -q -m browser
+
+# Signing with keys on a SoftHSM2 token through PKCS#11 (Debian's softhsm2; .ci/run installs it).
+test-pkcs11: $(INSTALLED)
+	$(BIN)/pytest -q -m pkcs11
 
 # schemathesis over /api/schema/ against a live server: no operation may answer with a server error.
 test-fuzz: $(INSTALLED)

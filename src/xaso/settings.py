@@ -302,6 +302,22 @@ XASO_SMS_URL = os.environ.get("XASO_SMS_URL", "")  # the SMS gateway's endpoint 
 # The national public service portal (inter-agency forwarding, status synchronisation): empty = the
 # local fake, which records what it is sent.
 XASO_NATIONAL_PORTAL_URL = os.environ.get("XASO_NATIONAL_PORTAL_URL", "")
+# The provincial document-exchange axis (liên thông văn bản, edXML packages): empty = the local fake, which
+# queues packages in this database, so that the communes of one install exchange documents with each other.
+XASO_DOCUMENT_AXIS_URL = os.environ.get("XASO_DOCUMENT_AXIS_URL", "")
+# Digital signatures (PAdES, docs/decisions/0018): root certificates trusted beyond those the province
+# adds in xaso (PEM files, separated by os.pathsep), an RFC 3161 time-stamping service (empty: none),
+# whether a certificate whose revocation list cannot be fetched may still sign ("soft-fail") or not
+# ("hard-fail"), and the PKCS#11 module of a server-side token or HSM (empty: PKCS#12 files only).
+XASO_SIGNING_TRUST_ROOTS = [p for p in os.environ.get("XASO_SIGNING_TRUST_ROOTS", "").split(os.pathsep) if p]
+XASO_SIGNING_TIMESTAMP_URL = os.environ.get("XASO_SIGNING_TIMESTAMP_URL", "")
+XASO_SIGNING_REVOCATION = os.environ.get("XASO_SIGNING_REVOCATION", "soft-fail")
+if XASO_SIGNING_REVOCATION not in ("soft-fail", "hard-fail"):
+    raise ImproperlyConfigured("XASO_SIGNING_REVOCATION must be soft-fail or hard-fail")
+XASO_PKCS11_MODULE = os.environ.get("XASO_PKCS11_MODULE", "")
+# Verifying a PDF anyone uploads: download CRLs named by its certificates? Off by default (see
+# xaso.core.signing.trust.validation_context); revocation data embedded in the PDF is used either way.
+XASO_SIGNING_VERIFY_FETCH = os.environ.get("XASO_SIGNING_VERIFY_FETCH", "0") == "1"
 
 LOGGING = {
     "version": 1,

@@ -56,4 +56,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dossiers.dossier.process": COMMUNE_LEADERS | {Role.SPECIALIST, Role.ONE_STOP_OFFICER} | ADMINISTRATORS,
     "dossiers.dossier.approve": COMMUNE_LEADERS | ADMINISTRATORS,
     "dossiers.report.view": OFFICIALS,
+    # Official documents (Decree 30/2020): the clerk registers, numbers and seals; a specialist drafts; a
+    # leader approves (and signs, when named as signer); the clerk or a leader reviews and assigns.
+    "documents.document.view": COMMUNE_ROLES - {Role.VILLAGE_HEAD, Role.DIGITAL_TEAM_MEMBER} | ADMINISTRATORS
+    | {Role.PROVINCE_OFFICIAL},
+    "documents.incoming.register": COMMUNE_LEADERS | {Role.CLERK} | ADMINISTRATORS,
+    "documents.incoming.assign": COMMUNE_LEADERS | {Role.CLERK} | ADMINISTRATORS,
+    "documents.outgoing.draft": COMMUNE_LEADERS | {Role.SPECIALIST, Role.CLERK, Role.ONE_STOP_OFFICER,
+                                                   Role.IT_OFFICER} | ADMINISTRATORS,
+    "documents.outgoing.review": COMMUNE_LEADERS | {Role.CLERK} | ADMINISTRATORS,
+    "documents.outgoing.approve": COMMUNE_LEADERS | ADMINISTRATORS,
+    "documents.outgoing.issue": frozenset({Role.CLERK}) | ADMINISTRATORS,
+    "documents.issuer.manage": COMMUNE_LEADERS | {Role.CLERK, Role.IT_OFFICER} | ADMINISTRATORS,
+    # Digital signatures: the commune's signing keys are set up by its IT officer or a leader; which
+    # certification authorities are trusted is decided for the whole province.
+    "signing.key.manage": COMMUNE_LEADERS | {Role.IT_OFFICER} | ADMINISTRATORS,
+    "signing.trust.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
 }

@@ -37,3 +37,23 @@ class PortalRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AxisPackage(models.Model):
+    """What the local fake of the document axis holds (tests, the demo, one install serving many communes):
+    one row per recipient agency, as a real axis queues a package for each, taken once per key."""
+
+    key = models.CharField(max_length=200)  # the sender's delivery key: a resent package is queued once
+    kind = models.CharField(max_length=30)  # "edxml.package" or "edxml.status"
+    sender = models.CharField(max_length=20)  # agency codes (QCVN 102:2016), e.g. 000.00.12.H28
+    recipient = models.CharField(max_length=20, db_index=True)
+    data = models.BinaryField()  # the MIME package exactly as sent
+    received_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("package held by the fake document axis")
+        constraints = [models.UniqueConstraint(fields=["key", "recipient"], name="integrations_axis_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient}"

@@ -26,9 +26,9 @@ def _enqueue(pk: int) -> None:
 
 
 def _send(delivery: Delivery):
-    from . import national_portal
+    from . import document_axis, national_portal
 
-    adapters = {"national_portal": national_portal.client}
+    adapters = {"national_portal": national_portal.client, "document_axis": document_axis.client}
     return adapters[delivery.system]().send(delivery.kind, delivery.payload)
 
 
