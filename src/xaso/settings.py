@@ -285,6 +285,10 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "xaso.modules.dossiers.models.Status",
         "TicketStatusEnum": "xaso.modules.queue.models.Ticket.Status",
         "CalendarDayKindEnum": "xaso.core.clock.models.CalendarDay.Kind",
+        "DocumentChannelEnum": "xaso.modules.documents.models.Channel",
+        "DossierChannelEnum": "xaso.modules.dossiers.models.Channel",
+        "IncomingDocumentStatusEnum": "xaso.modules.documents.models.IncomingStatus",
+        "OutgoingDocumentStatusEnum": "xaso.modules.documents.models.OutgoingStatus",
     },
 }
 

@@ -18,13 +18,17 @@ def navigation(request):
     if scope.kind == "commune":
         items.append((_("Dossiers"), reverse("dossiers:inbox", args=[scope.commune_id])))
         items.append((_("Queue"), reverse("queue:counters", args=[scope.commune_id])))
+        items.append((_("Documents"), reverse("documents:registers", args=[scope.commune_id])))
+        items.append((_("Signing keys"), reverse("signing:keys", args=[scope.commune_id])))
         items.append((_("Our procedures"), reverse("procedures:commune", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
     if scope.kind in ("province", "system"):
         items.append((_("Province matrix"), reverse("catalogue:matrix")))
         items.append((_("Communes"), reverse("places:communes")))
+        items.append((_("Trusted authorities"), reverse("signing:trust")))
     if scope.kind in ("province", "commune") and scope.province_id:
         items.append((_("Working-day calendar"), reverse("clock:province", args=[scope.province_id])))
+    items.append((_("Verify a signature"), reverse("documents:verify")))
     items.append((_("API"), reverse("api-docs")))
     return {"nav_items": items, "xaso_scope": scope}

@@ -9,3 +9,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
     # Electronic work files and digital signatures (NVCQS1), help in drafting documents (UDCQS7).
     xaso_components = ("NVCQS1", "UDCQS7")
+    xaso_demo = "xaso.modules.documents.demo.seed"

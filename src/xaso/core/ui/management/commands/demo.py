@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """`xaso demo`: load the demo province and print its accounts (see xaso.core.demo)."""
 
+import json
 from binascii import unhexlify
 
 from django.conf import settings
@@ -62,3 +63,13 @@ class Command(BaseCommand):
             "personal identification number shown, and 'a citizen' or 'the representative of a business'.\n"
             "Demo only: these passwords are printed and stored in plain text."
         )
+        self.print_signing_keys()
+
+    def print_signing_keys(self) -> None:
+        from xaso.modules.documents import demo as documents_demo
+
+        path = documents_demo.keys_path()
+        if path.exists():
+            self.stdout.write(f"\nSigning keys (demo CA; passphrase or PIN when signing), also in {path}:")
+            for label, passphrase in json.loads(path.read_text(encoding="utf-8")).items():
+                self.stdout.write(f"  {label.ljust(28)}  {passphrase}")
