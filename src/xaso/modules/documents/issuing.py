@@ -106,7 +106,8 @@ def _issue(actor, document, key, secret, number, version, issuer):
         with document.signed_file.file.open("rb") as f:
             signed = f.read()
         sealed = sign_pdf(signed, key=key, secret=secret, field_name="seal", box=drafts.pdf(document).seal_box,
-                          stamp_lines=[],  # the seal image alone: its signer and time are in the signature
+                          # The seal image alone (who sealed and when is in the signature); words without one.
+                          stamp_lines=[] if key.image else [issuer.name, "Thời gian:", _iso(now)],
                           fill={NUMBER_FIELD: code, DATE_FIELD: date_line(issuer.place, today)},
                           reason="Phát hành văn bản", location=issuer.place, lock=True)
 

@@ -159,3 +159,29 @@ def test_an_independent_validator_accepts_the_issued_pdf(users, keys, authority,
     bad = subprocess.run([pyhanko, "sign", "validate", "--pretty-print", "--trust", str(root),
                           "--no-revocation-check", str(path)], capture_output=True, text=True, check=False)
     assert bad.returncode != 0
+
+
+def _seal_appearance(stored) -> tuple[bytes, dict]:
+    reader = PdfReader(stored.file.path)
+    for page in reader.pages:
+        for annot in page.get("/Annots", []):
+            widget = annot.get_object()
+            if widget.get("/T") == "seal":
+                form = widget["/AP"]["/N"].get_object()
+                return form.get_data(), form["/Resources"]
+    raise AssertionError("no seal widget")
+
+
+def test_the_seal_shows_its_image_alone_and_words_without_one(users, keys):
+    from xaso.modules.documents.demo import demo_seal
+
+    words = to_issued(users, keys, draft(users))
+    content, _resources = _seal_appearance(words.issued_file)
+    assert b"TJ" in content or b"Tj" in content  # no image: the body's name and the time as text
+    keys["seal"].image = demo_seal("Phường Hạ Long")
+    keys["seal"].save(update_fields=["image"])
+    pictured = to_issued(users, keys, draft(users))
+    content, resources = _seal_appearance(pictured.issued_file)
+    assert b"TJ" not in content and b"Tj" not in content
+    assert b"Do" in content and "/XObject" in resources  # the red seal image is drawn
+    assert verify_pdf(read(pictured.issued_file)).ok
