@@ -17,7 +17,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from xaso.core.accounts.permissions import require
 from xaso.core.integrations import document_axis
+from xaso.core.integrations.document_axis import edxml
 from xaso.core.integrations.document_axis.packages import (
     Attachment,
     DocumentPackage,
@@ -33,7 +35,7 @@ from xaso.core.tenancy import unscoped
 from . import services
 from .drafting.types import DOCUMENT_TYPES
 from .models import Channel, IncomingDocument, Issuer, OutgoingDocument
-from .workflow import OUTGOING
+from .workflow import OUTGOING, REGISTER
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +126,36 @@ def _handle(issuer: Issuer, package) -> None:
     if isinstance(package, StatusPackage):
         _status_received(issuer, package)
         return
+    _register(package, actor=None, commune=issuer.commune, channel=Channel.AXIS)
+
+
+def package_file(document: OutgoingDocument) -> bytes:
+    """The issued document as an edXML package file, for an agency reached by other means than the axis."""
+    if document.issued_file_id is None:
+        raise ValidationError(_("Only an issued document can be exported as an edXML package."), code="state")
+    if not document.exchange_to:
+        raise ValidationError(_("An edXML package is addressed: choose the agencies it goes to (on the draft) "
+                                "before exporting it."), code="recipients")
+    if not services.issuer_for(document.commune).organ_id:
+        raise ValidationError(_("Enter the commune's agency code (QCVN 102:2016) on the issuing body's page "
+                                "before sending through the exchange axis."), code="organ_id")
+    return edxml.build_package(package_for(document))
+
+
+def incoming_import(*, actor, commune, data: bytes) -> IncomingDocument:
+    """Register an edXML package file received by e-mail or on a disk; the same package twice registers once."""
+    require(actor, REGISTER, commune)
+    package = edxml.parse(data)  # EdxmlError (a ValidationError) says what is wrong, in the user's language
+    if isinstance(package, StatusPackage):
+        raise ValidationError(_("This is a status package, not a document."), code="status_package")
+    return _register(package, actor=actor, commune=commune, channel=Channel.EMAIL)
+
+
+def _register(package: DocumentPackage, *, actor, commune, channel: str) -> IncomingDocument:
     pdf = next((a for a in package.attachments if a.content_type == "application/pdf"), None)
     kind = package.type_code if package.type_code in DOCUMENT_TYPES else "CV"
-    services.incoming_register(
-        actor=None, commune=issuer.commune, channel=Channel.AXIS, exchange_id=package.document_id,
+    return services.incoming_register(
+        actor=actor, commune=commune, channel=channel, exchange_id=package.document_id,
         upload=ContentFile(pdf.data, name=pdf.name) if pdf else None,
         received=services.Received(
             sender=package.sender.name, sender_organ_id=package.sender.id, type_code=kind,

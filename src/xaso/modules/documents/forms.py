@@ -2,6 +2,7 @@
 """Forms of the document pages: registering what arrives, drafting, and the step forms."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,16 @@ class IncomingForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload:
             file_check(upload)
+        return upload
+
+
+class PackageForm(forms.Form):
+    package = forms.FileField(label=_("An edXML package file"))
+
+    def clean_package(self):
+        upload = self.cleaned_data["package"]
+        if upload.size > settings.XASO_MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is too large."), code="too_big")
         return upload
 
 

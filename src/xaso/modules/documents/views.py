@@ -18,7 +18,17 @@ from xaso.core.catalogue.views import officials_only
 from . import drafts, exchange, issuing, selectors, services
 from .drafting.templates import TEMPLATES
 from .drafting.types import DOCUMENT_TYPES
-from .forms import AssignForm, DraftForm, IncomingForm, IssueForm, IssuerForm, NoteForm, SignForm, WorkFileForm
+from .forms import (
+    AssignForm,
+    DraftForm,
+    IncomingForm,
+    IssueForm,
+    IssuerForm,
+    NoteForm,
+    PackageForm,
+    SignForm,
+    WorkFileForm,
+)
 from .models import IncomingStatus, OutgoingStatus, WorkFile
 from .workflow import ASSIGN, DRAFT, INCOMING, OUTGOING, REGISTER
 
@@ -110,7 +120,43 @@ def incoming_new(request, commune_code):
             messages.success(request, _("Registered as incoming document %(n)02d/%(y)s.")
                              % {"n": document.arrival_number, "y": document.year})
             return redirect("documents:incoming", commune.code, document.pk)
-    return render(request, "documents/incoming_new.html", {"commune": commune, "form": form})
+    return render(request, "documents/incoming_new.html", {"commune": commune, "form": form,
+                                                           "package_form": PackageForm()})
+
+
+@officials_only
+@require_http_methods(["POST"])
+def incoming_import(request, commune_code):
+    """An edXML package file received by e-mail or on a disk, registered as the axis would."""
+    commune = selectors.commune_for(user=request.user, commune_code=commune_code, verb=REGISTER)
+    form = PackageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = exchange.incoming_import(actor=request.user, commune=commune,
+                                                data=form.cleaned_data["package"].read())
+        except ValidationError as error:
+            form.add_error("package", error)
+        else:
+            messages.success(request, _("Registered as incoming document %(n)02d/%(y)s.")
+                             % {"n": document.arrival_number, "y": document.year})
+            return redirect("documents:incoming", commune.code, document.pk)
+    return render(request, "documents/incoming_new.html", {
+        "commune": commune, "form": IncomingForm(), "package_form": form}, status=400)
+
+
+@officials_only
+@require_safe
+def outgoing_package(request, commune_code, pk):
+    commune = selectors.commune_for(user=request.user, commune_code=commune_code)
+    document = selectors.outgoing_document(user=request.user, commune=commune, pk=pk)
+    try:
+        data = exchange.package_file(document)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("documents:outgoing", commune.code, document.pk)
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{drafts.filename(document)}.edxml"'
+    return response
 
 
 def _incoming_form(name, document, user=None, data=None):

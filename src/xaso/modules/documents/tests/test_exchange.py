@@ -3,6 +3,8 @@
 commune: registered once, its signatures intact, and the sender told how it is handled."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xaso.core import outbox
 from xaso.core.integrations.models import Delivery
@@ -58,3 +60,26 @@ def test_sending_without_an_agency_code_is_refused(users, keys):
     assert getattr(refused.value, "code", "") == "organ_id"
     document.refresh_from_db()
     assert document.status == OutgoingStatus.ISSUED and not Delivery.objects.exists()
+
+
+def test_a_package_file_exported_by_one_commune_is_imported_by_another_once(users, keys, agencies, client_for):
+    unaddressed = to_issued(users, keys, draft(users))
+    with pytest.raises(ValidationError):
+        exchange.package_file(unaddressed)
+    document = to_issued(users, keys, draft(users, exchange_to=[B_CODE]))
+    package = client_for("bob").get(f"/documents/communes/{users['bob'].commune_id}/outgoing/{document.pk}/"
+                                    "package.edxml")
+    assert package.status_code == 200 and b"edXMLEnvelope" in package.content
+    charlie = users["charlie"]  # the chairperson of B registers what came by e-mail
+    first = exchange.incoming_import(actor=charlie, commune=charlie.commune, data=package.content)
+    again = exchange.incoming_import(actor=charlie, commune=charlie.commune, data=package.content)
+    assert first.pk == again.pk and first.channel == Channel.EMAIL
+    assert first.number_symbol == document.number_symbol and first.sender_organ_id == A_CODE
+
+
+def test_a_file_that_is_not_a_package_registers_nothing(users, agencies, client_for):
+    charlie = client_for("charlie")
+    answer = charlie.post(f"/documents/communes/{users['charlie'].commune_id}/incoming/import/",
+                          {"package": SimpleUploadedFile("x.edxml", b"<edXMLEnvelope>not mime</edXMLEnvelope>")})
+    assert answer.status_code == 400 and 'role="alert"' in answer.content.decode()
+    assert not IncomingDocument.objects.exists()
