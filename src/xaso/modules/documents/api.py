@@ -102,6 +102,9 @@ class IncomingRegisterSerializer(serializers.Serializer):
     confidentiality = serializers.CharField(required=False, allow_blank=True)
     arrival_number = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     file = serializers.FileField(required=False)
+    idempotency_key = serializers.CharField(
+        max_length=80, required=False, allow_blank=True,
+        help_text="Or the Idempotency-Key header: the same key twice registers once.")
 
 
 class DocumentActionSerializer(serializers.Serializer):
@@ -139,6 +142,11 @@ class VerificationSerializer(serializers.Serializer):
     signatures = SignatureInfoSerializer(many=True)
 
 
+def _key(request, data) -> str | None:
+    """The idempotency key of a POST: the ``Idempotency-Key`` header or the ``idempotency_key`` field."""
+    return (data.get("idempotency_key") or request.headers.get("Idempotency-Key", ""))[:80] or None
+
+
 def _form_errors(form):
     return serializers.ValidationError(form.errors.get_json_data() and {
         k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
@@ -167,6 +175,7 @@ class IncomingList(generics.ListCreateAPIView):
         c = form.cleaned_data
         document = services.incoming_register(
             actor=request.user, commune=commune, upload=c["file"], arrival_number=c["arrival_number"],
+            idempotency_key=_key(request, c),
             received=services.Received(sender=c["sender"], type_code=c["type_code"], summary=c["summary"],
                                         number_symbol=c["number_symbol"], document_date=c["document_date"],
                                         urgency=c["urgency"], confidentiality=c["confidentiality"]))
@@ -174,14 +183,12 @@ class IncomingList(generics.ListCreateAPIView):
 
 
 class _Act(APIView):
-    """Shared by both kinds: GET one document with the actions open to you; POST one step."""
+    """Shared by both kinds: GET one document with the actions open to you; POST one step. Each kind says
+    how to find its document (``_document``), check a step's fields (``_form``) and fire it (``_act``)."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     workflow = None
     serializer = None
-
-    def _document(self, request, commune_code, pk):
-        raise NotImplementedError
 
     def _answer(self, request, document):
         return {**self.serializer(document).data,
@@ -250,7 +257,8 @@ class OutgoingList(generics.ListCreateAPIView):
         form = views._draft_form(commune, request.data)
         if not form.is_valid():
             raise _form_errors(form)
-        document = services.outgoing_create(actor=request.user, commune=commune, **form.values())
+        document = services.outgoing_create(actor=request.user, commune=commune,
+                                            idempotency_key=_key(request, form.cleaned_data), **form.values())
         return Response(OutgoingSerializer(document).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Forms of the document pages: registering what arrives, drafting, and the step forms."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,7 +34,19 @@ class LinesField(forms.CharField):
         return _lines(super().to_python(value))
 
 
-class IncomingForm(forms.Form):
+class Idempotent(forms.Form):
+    """A key drawn when the form is shown: the same form sent twice (a double click, a retry after a lost
+    answer) makes one record."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class IncomingForm(Idempotent):
     sender = forms.CharField(label=_("Sender"), max_length=300)
     number_symbol = forms.CharField(label=_("Their number and symbol"), max_length=60, required=False)
     document_date = forms.DateField(label=_("Date of the document"), required=False,
@@ -62,7 +76,7 @@ class PackageForm(forms.Form):
         return upload
 
 
-class DraftForm(forms.Form):
+class DraftForm(Idempotent):
     type_code = forms.ChoiceField(label=_("Type"), choices=_type_choices)
     title = forms.CharField(label=_("Title"), max_length=500, required=False,
                             help_text=_("Printed under the type name (not used for an official letter)."))
@@ -87,7 +101,8 @@ class DraftForm(forms.Form):
         self.fields["exchange_to"].choices = [(a.organ_id, f"{a.name} ({a.organ_id})") for a in agencies]
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        """The draft's fields (what ``outgoing_create`` and ``outgoing_edit`` take)."""
+        return {name: self.cleaned_data[name] for name in self.fields if name != "idempotency_key"}
 
 
 class NoteForm(forms.Form):

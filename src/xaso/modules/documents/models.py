@@ -107,17 +107,17 @@ class WorkFile(CommuneOwned):
 class SearchText(models.Model):
     """Number, symbol, summary and body folded (no marks, "đ" as "d"): "cong van" finds "công văn"."""
 
+    search_fields: tuple[str, ...] = ()  # the fields whose words are searched, named by each model
+
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.search_text = " ".join(fold(" ".join(str(p) for p in self.searchable() if p)).split())
+        words = (getattr(self, name) for name in self.search_fields)
+        self.search_text = " ".join(fold(" ".join(str(w) for w in words if w)).split())
         super().save(*args, **kwargs)
-
-    def searchable(self) -> list[str]:
-        raise NotImplementedError
 
 
 class IncomingStatus(models.TextChoices):
@@ -135,6 +135,8 @@ class Channel(models.TextChoices):
 
 class IncomingDocument(SearchText, CommuneOwned):
     """A document received (văn bản đến), registered with its arrival number (Decree 30 Art. 22)."""
+
+    search_fields = ("arrival_number", "number_symbol", "sender", "summary", "body_text")
 
     commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="incoming_documents")
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="incoming")
@@ -163,6 +165,8 @@ class IncomingDocument(SearchText, CommuneOwned):
                                   related_name="incoming", verbose_name=_("work file"))
     # The edXML DocumentId of a document that came through the axis: receiving it twice registers it once.
     exchange_id = models.CharField(max_length=200, null=True, blank=True)
+    # Registering twice with the same key (a retried form or API call) gives one registration.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                       related_name="+")
 
@@ -177,8 +181,6 @@ class IncomingDocument(SearchText, CommuneOwned):
     def __str__(self) -> str:
         return f"{self.arrival_number:02d}/{self.year} · {self.summary[:60]}"
 
-    def searchable(self) -> list[str]:
-        return [self.arrival_number, self.number_symbol, self.sender, self.summary, self.body_text]
 
 
 class IncomingStep(Step):
@@ -198,6 +200,8 @@ class OutgoingStatus(models.TextChoices):
 
 class OutgoingDocument(SearchText, CommuneOwned):
     """A document the commune drafts and issues (văn bản đi): from the draft to the sealed, sent PDF."""
+
+    search_fields = ("number_symbol", "title", "summary", "body")
 
     commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="outgoing_documents")
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="outgoing")
@@ -234,6 +238,7 @@ class OutgoingDocument(SearchText, CommuneOwned):
                                     related_name="+")
     # Agencies to send to through the document exchange axis (QCVN 102:2016 codes).
     exchange_to = models.JSONField(_("send to (agency codes)"), default=list, blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)  # as for incoming
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -246,8 +251,6 @@ class OutgoingDocument(SearchText, CommuneOwned):
     def __str__(self) -> str:
         return self.number_symbol or self.summary[:60]
 
-    def searchable(self) -> list[str]:
-        return [self.number_symbol, self.title, self.summary, self.body]
 
 
 class OutgoingStep(Step):

@@ -106,7 +106,7 @@ class Received:
 
 def incoming_register(*, actor, commune, received: Received, upload=None, channel: str = Channel.PAPER,
                       arrival_number: int | None = None, exchange_id: str | None = None,
-                      now: datetime | None = None) -> IncomingDocument:
+                      idempotency_key: str | None = None, now: datetime | None = None) -> IncomingDocument:
     """Register an arriving document with the next arrival number (or a typed one that is free).
 
     A document from the exchange axis carries its ``exchange_id``: receiving it again returns the first
@@ -116,8 +116,7 @@ def incoming_register(*, actor, commune, received: Received, upload=None, channe
         require(actor, REGISTER, commune)
     if received.type_code not in DOCUMENT_TYPES:
         raise ValidationError(_("Unknown document type."), code="type")
-    if exchange_id and (existing := IncomingDocument.objects.filter(commune=commune, exchange_id=exchange_id)
-                        .first()):
+    if existing := _already(IncomingDocument, commune, exchange_id=exchange_id, idempotency_key=idempotency_key):
         return existing
     if upload is not None:
         file_check(upload)
@@ -133,8 +132,9 @@ def incoming_register(*, actor, commune, received: Received, upload=None, channe
                 number_symbol=received.number_symbol, document_date=received.document_date,
                 type_code=received.type_code, summary=received.summary, urgency=received.urgency,
                 confidentiality=received.confidentiality, exchange_id=exchange_id or None,
-                registered_by=actor)
-            document.full_clean(exclude=["commune", "register", "registered_by", "handler", "file", "work_file"])
+                idempotency_key=idempotency_key or None, registered_by=actor)
+            document.full_clean(exclude=["commune", "register", "registered_by", "handler", "file", "work_file",
+                                         "idempotency_key"])
             if upload is not None:
                 document.file = file_store(actor=actor, commune=commune, upload=upload)
                 document.body_text = text.of_upload(upload)
@@ -143,10 +143,20 @@ def incoming_register(*, actor, commune, received: Received, upload=None, channe
                                   actor_name=str(actor or _("Document exchange axis")), at=now)
             events.incoming_registered(document, actor)
     except IntegrityError:
-        if exchange_id:  # the same package registered at the same moment by another worker
-            return IncomingDocument.objects.get(commune=commune, exchange_id=exchange_id)
+        # The same package or form registered at the same moment by another worker.
+        if existing := _already(IncomingDocument, commune, exchange_id=exchange_id, idempotency_key=idempotency_key):
+            return existing
         raise ValidationError(_("This arrival number was just taken; register again."), code="number_used") from None
     return document
+
+
+def _already(model, commune, *, exchange_id=None, idempotency_key=None):
+    """What an earlier call with the same package or the same idempotency key made, if anything."""
+    if exchange_id and (found := model.objects.filter(commune=commune, exchange_id=exchange_id).first()):
+        return found
+    if idempotency_key:
+        return model.objects.filter(commune=commune, idempotency_key=idempotency_key).first()
+    return None
 
 
 def incoming_assign(*, actor, document: IncomingDocument, handler, working_days: int, note: str = "",
@@ -194,24 +204,35 @@ def _check_draft(commune, fields: dict) -> None:
         raise ValidationError(_("Unknown work file."), code="work_file")
 
 
-def outgoing_create(*, actor, commune, reply_to: IncomingDocument | None = None, **fields) -> OutgoingDocument:
-    """Start a draft (from a template the form filled in); ``fields`` are those of DRAFT_FIELDS."""
+def outgoing_create(*, actor, commune, reply_to: IncomingDocument | None = None, idempotency_key: str | None = None,
+                    **fields) -> OutgoingDocument:
+    """Start a draft (from a template the form filled in); ``fields`` are those of DRAFT_FIELDS. The same
+    ``idempotency_key`` twice gives the first draft."""
     require(actor, DRAFT, commune)
+    if existing := _already(OutgoingDocument, commune, idempotency_key=idempotency_key):
+        return existing
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
     _check_draft(commune, fields)
     if reply_to is not None and reply_to.commune_id != commune.pk:
         raise ValidationError(_("Unknown incoming document."), code="reply_to")
-    with transaction.atomic():
-        document = OutgoingDocument(commune=commune, register=register_for(commune, Direction.OUTGOING),
-                                    drafted_by=actor, reply_to=reply_to, **fields)
-        if reply_to is not None and document.work_file is None:
-            document.work_file = reply_to.work_file
-        document.full_clean(exclude=["commune", "register", "drafted_by", "signer", "reply_to", "work_file"])
-        document.save()
-        document.steps.create(transition="create", from_state="", to_state=document.status, actor=actor,
-                              actor_name=str(actor), at=timezone.now())
+    try:
+        with transaction.atomic():
+            document = OutgoingDocument(commune=commune, register=register_for(commune, Direction.OUTGOING),
+                                        drafted_by=actor, reply_to=reply_to, idempotency_key=idempotency_key or None,
+                                        **fields)
+            if reply_to is not None and document.work_file is None:
+                document.work_file = reply_to.work_file
+            document.full_clean(exclude=["commune", "register", "drafted_by", "signer", "reply_to", "work_file",
+                                         "idempotency_key"])
+            document.save()
+            document.steps.create(transition="create", from_state="", to_state=document.status, actor=actor,
+                                  actor_name=str(actor), at=timezone.now())
+    except IntegrityError:  # the same form sent twice at the same moment
+        if existing := _already(OutgoingDocument, commune, idempotency_key=idempotency_key):
+            return existing
+        raise
     return document
 
 

@@ -111,6 +111,7 @@ def incoming_new(request, commune_code):
         try:
             document = services.incoming_register(
                 actor=request.user, commune=commune, upload=c["file"], arrival_number=c["arrival_number"],
+                idempotency_key=c["idempotency_key"] or None,
                 received=services.Received(sender=c["sender"], type_code=c["type_code"], summary=c["summary"],
                                             number_symbol=c["number_symbol"], document_date=c["document_date"],
                                             urgency=c["urgency"], confidentiality=c["confidentiality"]))
@@ -263,6 +264,7 @@ def outgoing_new(request, commune_code):
     if request.method == "POST" and form.is_valid():
         try:
             document = services.outgoing_create(actor=request.user, commune=commune, reply_to=reply_to,
+                                                idempotency_key=form.cleaned_data["idempotency_key"] or None,
                                                 **form.values())
         except ValidationError as error:
             form.add_error(None, error)

@@ -66,3 +66,16 @@ def test_anyone_may_verify_a_pdf_through_the_api(users, keys):
     junk = api().post("/api/v1/documents/verify/", {"file": SimpleUploadedFile("vb.pdf", b"%PDF-1.4 junk")},
                       format="multipart")
     assert junk.status_code == 400
+
+
+def test_a_retried_registration_or_draft_makes_one_record(users):
+    bob = api(users["bob"])
+    data = {"sender": "Sở Y tế", "type_code": "CV", "summary": "Về việc tiêm chủng"}
+    first = bob.post(f"{base(users)}/incoming/", data, format="json", HTTP_IDEMPOTENCY_KEY="k-1").json()
+    again = bob.post(f"{base(users)}/incoming/", data, format="json", HTTP_IDEMPOTENCY_KEY="k-1").json()
+    assert first["id"] == again["id"] and first["arrival_number"] == again["arrival_number"] == 1
+    sam = api(users["sam"])
+    draft = {"type_code": "TB", "summary": "Thông báo lịch tiếp công dân", "body": "Nội dung",
+             "signer": users["hana"].pk, "signer_position": "CHỦ TỊCH", "idempotency_key": "d-1"}
+    made = [sam.post(f"{base(users)}/outgoing/", draft, format="json").json()["id"] for _ in range(2)]
+    assert made[0] == made[1]

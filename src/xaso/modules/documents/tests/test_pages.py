@@ -105,3 +105,14 @@ def test_a_colleague_without_the_key_cannot_sign(users, client_for, keys):
         "action": "sign", "version": document.version, "sign-key": keys["personal"].pk, "sign-secret": PASSPHRASE})
     document.refresh_from_db()
     assert document.status == OutgoingStatus.APPROVED
+
+
+def test_the_registering_form_sent_twice_registers_once(users, client_for):
+    bob = client_for("bob")
+    form = bob.get(url("incoming_new", users)).content.decode()
+    key = form.split('name="idempotency_key" value="')[1].split('"')[0]
+    data = {"sender": "Sở Xây dựng", "type_code": "CV", "summary": "Về việc cấp phép xây dựng",
+            "idempotency_key": key}
+    bob.post(url("incoming_new", users), data)
+    bob.post(url("incoming_new", users), data)
+    assert IncomingDocument.objects.count() == 1
