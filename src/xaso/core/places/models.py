@@ -70,6 +70,16 @@ class Commune(models.Model):
             kwargs["update_fields"] = {*update_fields, "folded_name"}
         super().save(*args, **kwargs)
 
+    @property
+    def place_name(self) -> str:
+        """The name without its kind, as on a document's place and date line (Decree 30/2020 Appendix I):
+        "Hạ Long" for "Phường Hạ Long", but "Phường 15" stays whole (a number is no place name)."""
+        name = unicodedata.normalize("NFC", self.name)
+        for kind in ("Phường ", "Xã ", "Đặc khu ", "Thị trấn "):
+            if name.startswith(kind) and not name[len(kind):].strip().isdigit():
+                return name[len(kind):]
+        return name
+
 
 def clean_village_name(name: str) -> str:
     """The form a village name is stored in: NFC, single spaces, no spaces at the ends.

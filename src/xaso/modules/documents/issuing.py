@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from xaso.core.files.services import file_store
 from xaso.core.signing.models import SigningKey
 from xaso.core.signing.sign import sign_pdf
+from xaso.core.text import date_line
 from xaso.core.workflow import WorkflowError
 
 from . import drafts, events, services
 from .drafting.pdf import DATE_FIELD, NUMBER_FIELD
-from .drafting.types import date_line, number_and_symbol
+from .drafting.types import number_and_symbol
 from .models import Signature
 from .workflow import OUTGOING
 

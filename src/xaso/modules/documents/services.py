@@ -28,18 +28,13 @@ from .drafting.types import DOCUMENT_TYPES
 from .models import Channel, Direction, IncomingDocument, Issuer, OutgoingDocument, Register, WorkFile
 from .workflow import APPROVE, ASSIGN, DRAFT, INCOMING, OUTGOING, REGISTER
 
-PLACE_PREFIXES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
-
 
 def issuer_for(commune) -> Issuer:
     """The commune's issuing body, made on first use from the commune's name (its code is typed later)."""
     issuer = Issuer.objects.filter(commune=commune).first()
     if issuer is None:
-        name = commune.name
-        place = next((name[len(p):] for p in PLACE_PREFIXES if name.startswith(p) and not
-                      name[len(p):].strip().isdigit()), name)
         issuer, _created = Issuer.objects.get_or_create(commune=commune, defaults={
-            "name": f"ỦY BAN NHÂN DÂN {name.upper()}", "place": place})
+            "name": f"ỦY BAN NHÂN DÂN {commune.name.upper()}", "place": commune.place_name})
     return issuer
 
 

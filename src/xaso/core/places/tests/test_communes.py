@@ -171,3 +171,9 @@ def test_the_area_type_service_checks_permission_and_value(users, commune_a):
     assert list(caught.value.message_dict) == ["area_type"]
     assert Commune.objects.get(pk=testing.COMMUNE_A).area_type == "urban"
     assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(("name", "place"), [("Phường Hạ Long", "Hạ Long"), ("Xã Tiên Yên", "Tiên Yên"),
+                                             ("Đặc khu Vân Đồn", "Vân Đồn"), ("Phường 15", "Phường 15")])
+def test_the_place_name_drops_the_kind_unless_the_name_is_a_number(name, place):
+    assert Commune(name=name).place_name == place

@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from .types import DOCUMENT_TYPES, LETTER, DocumentType, date_line, number_and_symbol, symbol
+from xaso.core.text import date_line
+
+from .types import DOCUMENT_TYPES, LETTER, DocumentType, number_and_symbol, symbol
 
 # Decree 30 Appendix I, components 10a and 10b: the marks printed under the number. The model stores
 # codes ("khan"); a draft may carry either the code or the printed words.

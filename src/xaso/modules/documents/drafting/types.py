@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The 29 administrative document types, their symbols, the number and the date line.
+"""The 29 administrative document types, their symbols and the number.
 
 Legal basis: Decree 30/2020/NĐ-CP Art. 7 (the types), Appendix III (their abbreviations) and Appendix I
-(the number and symbol, the place and date line). Nghị quyết and Quyết định here are the individual
+(the number and symbol). Nghị quyết and Quyết định here are the individual
 (cá biệt) ones; normative documents follow the Law on legal documents, not this list.
 
 Codes are ASCII so they can be stored, put in URLs and compared without Unicode surprises; the printed
@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
 # Printed where the number goes while the clerk has not given one yet: "Số:      /QĐ-UBND".
 BLANK_NUMBER = "     "
-# Printed for the date until the document is issued: "Tiên Yên, ngày     tháng     năm 20…".
-BLANK_DAY = "     "
 LETTER = "CV"  # công văn: no type abbreviation, a "V/v" summary under the number, "Kính gửi"
 
 
@@ -105,17 +102,3 @@ def number_and_symbol(number: int | None, symbol: str) -> str:
     if number < 1:
         raise ValueError("document numbers start at 01")
     return f"{number:02d}/{_nfc(symbol)}"
-
-
-def date_line(place: str, day: date | None) -> str:
-    """"Hạ Long, ngày 05 tháng 02 năm 2026": the place and date line of Appendix I.
-
-    Days below 10 and the months 1 and 2 take a leading zero; months 3 to 12 do not ("tháng 3"). ``None``
-    (not issued yet) leaves the day and month blank and the year's last digits open. The place is the
-    locality's name without its kind ("Tiên Yên", not "Xã Tiên Yên"): the caller gives it so.
-    """
-    place = _nfc(place) or "…"
-    if day is None:
-        return f"{place}, ngày{BLANK_DAY}tháng{BLANK_DAY}năm 20…"
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"

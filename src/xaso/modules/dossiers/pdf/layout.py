@@ -26,14 +26,12 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from xaso.core import fonts
+from xaso.core.text import date_line as text_date_line
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
-# Decree 30: the place on the date line of a commune's document is the commune's name without its
-# kind ("Hạ Long", not "Phường Hạ Long"), unless the name is a number ("Phường 15").
-_KINDS = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
 
 SLIP = A5  # forms 01–06 (A5 portrait, as Circular 01/2018 printed them)
 REGISTER = landscape(A4)  # form 07
@@ -79,18 +77,9 @@ def when(moment: datetime | None) -> str:
     return f"{hm(moment)} ngày {dmy(moment)}" if moment else ""
 
 
-def place_of(commune) -> str:
-    name = unicodedata.normalize("NFC", commune.name)
-    for kind in _KINDS:
-        if name.startswith(kind) and not name[len(kind):].strip().isdigit():
-            return name[len(kind):]
-    return name
-
-
 def date_line(commune, day: date) -> str:
     """'Hạ Long, ngày 05 tháng 3 năm 2026' (Decree 30/2020, Appendix I)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place_of(commune)}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return text_date_line(commune.place_name, day)
 
 
 # --- Styles -----------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from xaso.modules.documents.drafting.types import DOCUMENT_TYPES, date_line, number_and_symbol, symbol
+from xaso.core.text import date_line
+from xaso.modules.documents.drafting.types import DOCUMENT_TYPES, number_and_symbol, symbol
 
 # Decree 30/2020 Art. 7 with the abbreviations of Appendix III (shared/DOMAIN.md §3).
 APPENDIX_III = {
