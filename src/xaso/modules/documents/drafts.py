@@ -37,7 +37,8 @@ def draft_for(document, *, number: int | None = None, issued_on=None) -> Draft:
         issued_on=issued_on if issued_on is not None else document.issued_on,
         title=document.title, summary=document.summary, addressees=list(document.addressees), body=document.body,
         signer_competence=document.signer_competence, signer_position=document.signer_position,
-        signer_name=signer.full_name or signer.username, recipients=list(document.recipients),
+        signer_name=signer.full_name or signer.username, cosigner_position=document.cosigner_position,
+        cosigner_name=document.cosigner_name, recipients=list(document.recipients),
         urgency=document.urgency, confidentiality=document.confidentiality)
 
 
@@ -57,7 +58,8 @@ def filename(document) -> str:
 def initial(template, *, commune, reply_to=None) -> dict:
     """The draft form's starting values from a template (and the incoming document being answered)."""
     issuer = _issuer(commune)
-    values = template.initial(place=issuer.place, issuer=issuer.name)
+    values = {**template.initial(place=issuer.place, issuer=issuer.name),
+              "cosigner_position": template.cosigner_position}
     if reply_to is not None:
         values["summary"] = values.get("summary") or f"V/v trả lời văn bản số {reply_to.number_symbol}"
         if reply_to.sender:

@@ -90,6 +90,9 @@ class DraftForm(Idempotent):
     signer_competence = forms.CharField(label=_("Signing on behalf of"), max_length=100, required=False,
                                         help_text=_("For example “TM. ỦY BAN NHÂN DÂN” or “KT. CHỦ TỊCH”."))
     signer_position = forms.CharField(label=_("Signer's position"), max_length=100)
+    cosigner_position = forms.CharField(label=_("Second signer's position"), max_length=100, required=False,
+                                        help_text=_("Printed on the left, as the secretary on minutes."))
+    cosigner_name = forms.CharField(label=_("Second signer's name"), max_length=150, required=False)
     work_file = forms.ModelChoiceField(label=_("Work file"), queryset=None, required=False)
     exchange_to = forms.MultipleChoiceField(label=_("Send through the exchange axis to"), required=False,
                                             widget=forms.SelectMultiple(attrs={"size": 4}))

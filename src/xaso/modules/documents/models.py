@@ -221,6 +221,9 @@ class OutgoingDocument(SearchText, CommuneOwned):
                                verbose_name=_("signer"))
     signer_competence = models.CharField(_("signing on behalf of"), max_length=100, blank=True)
     signer_position = models.CharField(_("signer's position"), max_length=100)
+    # A second signature on the left, as on minutes (the secretary): printed, not digitally signed.
+    cosigner_position = models.CharField(_("second signer's position"), max_length=100, blank=True)
+    cosigner_name = models.CharField(_("second signer's name"), max_length=150, blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reply_to = models.ForeignKey(IncomingDocument, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="replies", verbose_name=_("in reply to"))

@@ -185,7 +185,8 @@ def incoming_step(*, actor, document: IncomingDocument, name: str, note: str = "
 # --- Outgoing documents: drafting and the steps before signing -----------------------------------------
 
 DRAFT_FIELDS = ("type_code", "title", "summary", "addressees", "body", "recipients", "urgency", "confidentiality",
-                "signer", "signer_competence", "signer_position", "work_file", "exchange_to")
+                "signer", "signer_competence", "signer_position", "cosigner_position", "cosigner_name", "work_file",
+                "exchange_to")
 
 
 def _check_draft(commune, fields: dict) -> None:

@@ -2,6 +2,7 @@
 """From the draft to the issued PDF: review, approval, the signer's signature, number and seal; and every
 refusal on the way changes nothing."""
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,12 @@ def test_damaged_copies_are_reported_or_refused_never_a_crash(users, keys):
         # Cut anywhere after the signer's revision, a copy reads as that earlier whole document (the bytes
         # left of the seal's revision are ignored): valid, with one signature. Anything else is not valid.
         assert not report.ok or len(report.signatures) == 1, i
+
+
+def test_minutes_print_the_secretary_beside_the_chair(users):
+    from xaso.modules.documents import drafts
+
+    minutes = draft(users, type_code="BB", title="Họp giao ban tháng 11", addressees=[],
+                    cosigner_position="THƯ KÝ", cosigner_name="Lê Thị Thu")
+    text = PdfReader(io.BytesIO(drafts.pdf(minutes).data)).pages[-1].extract_text()
+    assert "THƯ KÝ" in text and "Lê Thị Thu" in text and "BIÊN BẢN" in text
