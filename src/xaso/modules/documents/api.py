@@ -161,10 +161,7 @@ class IncomingList(generics.ListCreateAPIView):
 
     def get_queryset(self):
         commune = selectors.commune_for(user=self.request.user, commune_code=self.kwargs["commune_code"])
-        p = self.request.query_params
-        year = p.get("year", "")
-        return selectors.incoming(user=self.request.user, commune=commune, q=p.get("q", "")[:200],
-                                  year=int(year) if year.isdigit() else None, status=p.get("status", ""))
+        return selectors.incoming(user=self.request.user, commune=commune, **views.filters(self.request.query_params))
 
     @extend_schema(request=IncomingRegisterSerializer, responses={201: IncomingSerializer})
     def post(self, request, commune_code):
@@ -246,10 +243,7 @@ class OutgoingList(generics.ListCreateAPIView):
 
     def get_queryset(self):
         commune = selectors.commune_for(user=self.request.user, commune_code=self.kwargs["commune_code"])
-        p = self.request.query_params
-        year = p.get("year", "")
-        return selectors.outgoing(user=self.request.user, commune=commune, q=p.get("q", "")[:200],
-                                  year=int(year) if year.isdigit() else None, status=p.get("status", ""))
+        return selectors.outgoing(user=self.request.user, commune=commune, **views.filters(self.request.query_params))
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OutgoingSerializer})
     def post(self, request, commune_code):

@@ -39,9 +39,11 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _year(request) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+def filters(params) -> dict:
+    """A register's search from the query string (the page and the API): words, year, status."""
+    year = params.get("year", "")
+    return {"q": params.get("q", "")[:200], "status": params.get("status", "")[:20],
+            "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None}
 
 
 # --- Registers ------------------------------------------------------------------------------------------
@@ -81,19 +83,19 @@ def _type_name(code: str) -> str:
 def registers(request, commune_code):
     commune = selectors.commune_for(user=request.user, commune_code=commune_code)
     direction = "outgoing" if request.GET.get("direction") == "outgoing" else "incoming"
-    q, year, status = request.GET.get("q", "")[:200], _year(request), request.GET.get("status", "")
+    search = filters(request.GET)
     if direction == "incoming":
-        qs = selectors.incoming(user=request.user, commune=commune, q=q, year=year, status=status)
+        qs = selectors.incoming(user=request.user, commune=commune, **search)
         columns, row = INCOMING_COLUMNS, _incoming_row
     else:
-        qs = selectors.outgoing(user=request.user, commune=commune, q=q, year=year, status=status)
+        qs = selectors.outgoing(user=request.user, commune=commune, **search)
         columns, row = OUTGOING_COLUMNS, _outgoing_row
     if fmt := exports.requested(request):
         return exports.respond(fmt, filename=f"xaso-{direction}-{commune.code}", columns=columns,
                                rows=(row(d) for d in qs))
     return render(request, "documents/registers.html", {
-        "commune": commune, "direction": direction, "documents": qs[:PAGE], "count": qs.count(), "q": q,
-        "year": year or "", "status": status, "page_size": PAGE,
+        "commune": commune, "direction": direction, "documents": qs[:PAGE], "count": qs.count(), "q": search["q"],
+        "year": search["year"] or "", "status": search["status"], "page_size": PAGE,
         "statuses": IncomingStatus.choices if direction == "incoming" else OutgoingStatus.choices,
         "can_register": can(request.user, REGISTER, commune), "can_draft": can(request.user, DRAFT, commune),
         "today": timezone.localdate()})
