@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xaso.modules.queue",
     "xaso.modules.dossiers",
     "xaso.modules.documents",
+    "xaso.modules.reports",
 ]
 
 MIDDLEWARE = [

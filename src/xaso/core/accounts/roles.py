@@ -72,4 +72,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # certification authorities are trusted is decided for the whole province.
     "signing.key.manage": COMMUNE_LEADERS | {Role.IT_OFFICER} | ADMINISTRATORS,
     "signing.trust.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    # Field reports: every official of the commune sees them and may be given one to fix; leaders, the
+    # one-stop officer and the IT officer check and route them; categories are set up by leaders or IT.
+    "reports.report.view": OFFICIALS,
+    "reports.report.handle": COMMUNE_ROLES | ADMINISTRATORS,
+    "reports.report.triage": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER, Role.IT_OFFICER} | ADMINISTRATORS,
+    "reports.category.manage": COMMUNE_LEADERS | {Role.IT_OFFICER} | ADMINISTRATORS,
 }
