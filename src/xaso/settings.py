@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -239,6 +240,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("XASO_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("XASO_MEDIA_ROOT", VAR_DIR / "media"))
+# Front-end libraries arrive with pip, never from a CDN: Leaflet from the XStatic-Leaflet package.
+STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+# The map's tiles: a tile server the commune can reach ({z}/{x}/{y} template). Empty: reports are drawn on a
+# blank map, since no page may load anything from the Internet by default.
+XASO_MAP_TILES_URL = os.environ.get("XASO_MAP_TILES_URL", "")
+XASO_MAP_TILES_ATTRIBUTION = os.environ.get("XASO_MAP_TILES_ATTRIBUTION", "")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dossiers/", include("xaso.modules.dossiers.urls")),
     path("documents/", include("xaso.modules.documents.urls")),
     path("signing/", include("xaso.core.signing.urls")),
+    path("reports/", include("xaso.modules.reports.urls")),
     path("api/v1/places/", include("xaso.core.places.api")),
     path("api/v1/model/", include("xaso.core.catalogue.api")),
     path("api/v1/calendar/", include("xaso.core.clock.api")),

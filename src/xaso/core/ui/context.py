@@ -20,6 +20,7 @@ def navigation(request):
         items.append((_("Queue"), reverse("queue:counters", args=[scope.commune_id])))
         items.append((_("Documents"), reverse("documents:registers", args=[scope.commune_id])))
         items.append((_("Signing keys"), reverse("signing:keys", args=[scope.commune_id])))
+        items.append((_("Field reports"), reverse("reports:work", args=[scope.commune_id])))
         items.append((_("Our procedures"), reverse("procedures:commune", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))

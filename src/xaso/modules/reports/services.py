@@ -20,8 +20,11 @@ from django.utils.translation import gettext as _
 from xaso.core import sequences
 from xaso.core.accounts.permissions import can
 from xaso.core.clock.calendar import calendar_for
+from xaso.core.files.images import photo_clean
+from xaso.core.files.services import file_store
 
-from .models import OPEN, Category, Report, Route, Status
+from .models import OPEN, Category, Photo, Report, Route, Status
+from .tasks import make_thumbnail
 from .workflow import HANDLE, REPORT
 
 NEARBY_METRES = 150  # FixMyStreet asks about open reports this close before a new one is filed
@@ -65,12 +68,17 @@ def handler_for(category: Category, village) -> object | None:
     return category.handler if category.handler_id and category.handler.is_active else None
 
 
+MAX_PHOTOS = 5
+
+
 def report_file(*, actor, commune, category: Category, description: str, place: Place, reporter: Reporter,
-                idempotency_key: str | None = None, now: datetime | None = None) -> Report:
+                photos=(), idempotency_key: str | None = None, now: datetime | None = None) -> Report:
     """File a report: signed in or not (the caller checks that the commune allows anonymous reports).
 
     It is routed at once (a rule for the category and village, else the category's handler) and gets
-    its deadline. The same ``idempotency_key`` twice gives the first report.
+    its deadline. Photos are checked and stripped of their location data before anything is written
+    (a bad one refuses the whole report); thumbnails are made after commit. The same
+    ``idempotency_key`` twice gives the first report.
     """
     if idempotency_key and (existing := Report.objects.filter(idempotency_key=idempotency_key).first()):
         return existing
@@ -79,6 +87,9 @@ def report_file(*, actor, commune, category: Category, description: str, place: 
     if not description.strip():
         raise ValidationError(_("Describe the problem."), code="description")
     _check_place(commune, place)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, code="photos")
+    cleaned = [photo_clean(upload) for upload in photos]
     now = now or timezone.now()
     signed_in = actor is not None and actor.is_authenticated
     cal = calendar_for(commune.province_id)
@@ -103,6 +114,10 @@ def report_file(*, actor, commune, category: Category, description: str, place: 
             report.save()
             report.steps.create(transition="file", from_state="", to_state=report.status,
                                 actor=actor if signed_in else None, actor_name="", holder=handler, at=now)
+            for photo in cleaned:
+                stored = file_store(actor=actor if signed_in else None, commune=commune, upload=photo.content)
+                made = Photo.objects.create(report=report, file=stored)
+                transaction.on_commit(lambda pk=made.pk: make_thumbnail.enqueue(pk))
     except IntegrityError:
         if idempotency_key and (existing := Report.objects.filter(idempotency_key=idempotency_key).first()):
             return existing

@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The field-report pages: filing from a phone (anonymous allowed), the question about reports nearby,
+the public map and page without personal data, the officials' work list and steps, the verdict."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from xaso.modules.reports import services
+from xaso.modules.reports.models import Category, Report, Status
+
+pytestmark = pytest.mark.django_db
+
+A = "06688"
+
+
+@pytest.fixture
+def lights(users):
+    return Category.objects.create(commune=users["alice"].commune, code="den-duong", name="Đèn đường hỏng",
+                                   handler=users["sam"])
+
+
+def form(category, **more):
+    return {"idempotency_key": more.pop("key", "k1"), "category": category.pk,
+            "description": "Đèn đường trước chợ đêm không sáng", "latitude": "20.951000",
+            "longitude": "107.080000", "name": "Nguyễn Thị Dân", "phone": "0912345678", **more}
+
+
+def test_anyone_files_a_report_and_sees_it_without_personal_data(client, lights):
+    answer = client.post(reverse("reports:new", args=[A]), form(lights))
+    report = Report.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == reverse("reports:report", args=[report.code])
+    assert report.reporter is None and report.reporter_phone == "0912345678"
+    page = client.get(answer["Location"]).content.decode()
+    assert "Đèn đường trước chợ đêm" in page and "0912345678" not in page and "Nguyễn Thị Dân" not in page
+    listing = client.get(reverse("reports:index", args=[A])).content.decode()
+    assert report.code in listing and "0912345678" not in listing
+    geo = client.get(reverse("reports:geojson", args=[A]), {"bbox": "107.0,20.9,107.2,21.0"}).json()
+    assert [f["properties"]["code"] for f in geo["features"]] == [report.code]
+    assert set(geo["features"][0]["properties"]) == {"code", "category", "status", "status_label", "reported"}
+    elsewhere = client.get(reverse("reports:geojson", args=[A]), {"bbox": "105,10,106,11"}).json()
+    assert elsewhere["features"] == []
+
+
+def test_a_report_nearby_is_offered_before_filing_another(client, lights):
+    client.post(reverse("reports:new", args=[A]), form(lights))
+    again = client.post(reverse("reports:new", args=[A]), form(lights, key="k2", latitude="20.951300"))
+    assert again.status_code == 200 and 'id="nearby"' in again.content.decode()
+    assert Report.objects.count() == 1
+    confirmed = client.post(reverse("reports:new", args=[A]), form(lights, key="k2", latitude="20.951300",
+                                                                    confirmed="on"))
+    assert confirmed.status_code == 302 and Report.objects.count() == 2
+
+
+def test_bad_input_is_refused_and_nothing_is_filed(client, lights):
+    answer = client.post(reverse("reports:new", args=[A]), form(lights, latitude="", longitude="",
+                                                                 phone="12ab"))
+    assert answer.status_code == 400 and 'role="alert"' in answer.content.decode()
+    script = client.post(reverse("reports:new", args=[A]), form(
+        lights, description='<script>alert("x")</script> đèn hỏng'))
+    report = Report.objects.get()
+    page = client.get(script["Location"]).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;" in page  # kept as text, shown escaped
+    assert report.description.startswith("<script>")
+
+
+def test_an_official_handles_it_and_the_reporter_gives_a_verdict(users, client_for, lights):
+    report = services.report_file(actor=users["cindy"], commune=lights.commune, category=lights,
+                                  description="Đèn hỏng", place=services.Place(latitude=Decimal("20.95"),
+                                                                               longitude=Decimal("107.08")),
+                                  reporter=services.Reporter(phone="0912000111"))
+    sam = client_for("sam")
+    work = sam.get(reverse("reports:work", args=[A])).content.decode()
+    assert report.code in work
+    case = reverse("reports:case", args=[A, report.code])
+    assert "0912000111" in sam.get(case).content.decode()
+    sam.post(case, {"action": "start", "version": report.version})
+    report.refresh_from_db()
+    sam.post(case, {"action": "resolve", "version": report.version, "resolve-answer": "Đã thay bóng đèn."})
+    report.refresh_from_db()
+    assert report.status == Status.RESOLVED
+    cindy = client_for("cindy")
+    public = reverse("reports:report", args=[report.code])
+    assert "Đã thay bóng đèn." in cindy.get(public).content.decode()
+    cindy.post(public, {"rating": "5"})
+    report.refresh_from_db()
+    assert report.status == Status.CLOSED and report.rating == 5
+    assert client_for("charlie").get(case).status_code == 404
+
+
+def test_a_reporter_who_asked_stays_unknown_to_the_handlers(users, client_for, lights):
+    report = services.report_file(actor=None, commune=lights.commune, category=lights, description="Rác",
+                                  place=services.Place(address="Chợ Hạ Long"),
+                                  reporter=services.Reporter(name="Người giấu tên", phone="0988777666",
+                                                             hide_identity=True))
+    page = client_for("sam").get(reverse("reports:case", args=[A, report.code])).content.decode()
+    assert "0988777666" not in page and "Người giấu tên" not in page
+
+
+def _phone_photo() -> bytes:
+    """A JPEG as a phone takes it: with the place where it was taken in its EXIF."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.new("RGB", (64, 48), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825).update({1: "N", 2: (20.0, 57.0, 3.6), 3: "E", 4: (107.0, 4.0, 48.0)})
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_photos_lose_their_location_data_and_get_a_thumbnail(client, lights, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    data = _phone_photo()
+    assert b"PhoneMaker" in data
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(reverse("reports:new", args=[A]), {
+            **form(lights), "photos": [SimpleUploadedFile("den.jpg", data, content_type="image/jpeg")]})
+    report = Report.objects.get()
+    photo = report.photos.get()
+    with photo.file.file.open("rb") as f:
+        kept = f.read()
+    assert b"PhoneMaker" not in kept and b"Exif" not in kept
+    assert photo.thumbnail is not None  # made after commit by the (immediate) task backend
+    served = client.get(reverse("reports:photo", args=[report.code, photo.pk]))
+    assert served.status_code == 200 and b"".join(served.streaming_content) == kept
+    assert answer.status_code == 302
+    with photo.thumbnail.file.open("rb") as f:
+        assert max(Image.open(f).size) <= 320
+
+
+def test_a_file_that_is_not_a_photo_refuses_the_whole_report(client, lights):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    answer = client.post(reverse("reports:new", args=[A]), {
+        **form(lights), "photos": [SimpleUploadedFile("den.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")]})
+    assert answer.status_code == 400 and not Report.objects.exists()
+
+
+def test_flooding_from_one_address_is_refused(client, lights):
+    for n in range(10):
+        client.post(reverse("reports:new", args=[A]), form(lights, key=f"k{n}", latitude=f"20.9{n}1000"))
+    assert Report.objects.count() == 10
+    answer = client.post(reverse("reports:new", args=[A]), form(lights, key="k99", latitude="20.800000"))
+    assert answer.status_code == 400 and Report.objects.count() == 10
