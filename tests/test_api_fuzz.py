@@ -3,8 +3,8 @@
 
 Run by `make test-fuzz` (and .ci/run), not by the default suite. The test starts xaso as a deployment would: a
 migrated SQLite database in a temporary folder, the demo loaded, gunicorn (the production server) on a free
-port of this machine. Not `runserver`: it cannot read a chunked request body, which then stays on the kept-
-alive connection and is taken for the next request, so a fuzzer's chunked PUT made the development server, not
+port of this machine. Not `runserver`: it cannot read a chunked request body, which then stays on the
+kept-alive connection and is taken for the next request, so a fuzzer's chunked PUT made the development server, not
 xaso, drop connections. Then it runs the schemathesis CLI against /api/schema/ with the `not_a_server_error`
 check over every operation, once for each identity below, each with a Django REST framework token (token
 authentication is what machines use). Writing operations run too: the database is thrown away.
