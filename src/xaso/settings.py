@@ -317,6 +317,8 @@ XASO_NATIONAL_PORTAL_URL = os.environ.get("XASO_NATIONAL_PORTAL_URL", "")
 # The provincial document-exchange axis (liên thông văn bản, edXML packages): empty = the local fake, which
 # queues packages in this database, so that the communes of one install exchange documents with each other.
 XASO_DOCUMENT_AXIS_URL = os.environ.get("XASO_DOCUMENT_AXIS_URL", "")
+# The province's IOC / dashboard, which receives every change of a field report: empty = the local fake.
+XASO_IOC_URL = os.environ.get("XASO_IOC_URL", "")
 # Digital signatures (PAdES, docs/decisions/0018): root certificates trusted beyond those the province
 # adds in xaso (PEM files, separated by os.pathsep), an RFC 3161 time-stamping service (empty: none),
 # whether a certificate whose revocation list cannot be fetched may still sign ("soft-fail") or not

@@ -57,3 +57,18 @@ class AxisPackage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient}"
+
+
+class IocRecord(models.Model):
+    """What the local fake of the province's IOC received (tests, the demo): each event once."""
+
+    kind = models.CharField(max_length=60)
+    key = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event received by the fake IOC")
+
+    def __str__(self) -> str:
+        return self.key

@@ -23,6 +23,7 @@ from xaso.core.clock.calendar import calendar_for
 from xaso.core.files.images import photo_clean
 from xaso.core.files.services import file_store
 
+from . import events
 from .models import OPEN, Category, Photo, Report, Route, Status
 from .tasks import make_thumbnail
 from .workflow import HANDLE, REPORT
@@ -118,6 +119,7 @@ def report_file(*, actor, commune, category: Category, description: str, place: 
                 stored = file_store(actor=actor if signed_in else None, commune=commune, upload=photo.content)
                 made = Photo.objects.create(report=report, file=stored)
                 transaction.on_commit(lambda pk=made.pk: make_thumbnail.enqueue(pk))
+            events.changed(report, "file")
     except IntegrityError:
         if idempotency_key and (existing := Report.objects.filter(idempotency_key=idempotency_key).first()):
             return existing
@@ -150,6 +152,14 @@ def distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 # --- The workflow -----------------------------------------------------------------------------------------
 
+def _fire(report: Report, name: str, **kwargs) -> Report:
+    """One step, and (in the same transaction) the reporter told and the IOC's event queued."""
+    with transaction.atomic():
+        report = REPORT.fire(report, name, **kwargs)
+        events.changed(report, name)
+    return report
+
+
 def report_assign(*, actor, report: Report, handler, note: str = "", version: int | None = None) -> Report:
     if handler.commune_id != report.commune_id or not can(handler, HANDLE, report.commune):
         raise ValidationError(_("The handler must be an official of this commune."), code="handler")
@@ -157,7 +167,7 @@ def report_assign(*, actor, report: Report, handler, note: str = "", version: in
     def apply(r):
         r.handler = handler
 
-    return REPORT.fire(report, "assign", actor=actor, version=version, apply=apply, note=note, holder=handler)
+    return _fire(report, "assign", actor=actor, version=version, apply=apply, note=note, holder=handler)
 
 
 def report_resolve(*, actor, report: Report, answer: str, version: int | None = None) -> Report:
@@ -168,7 +178,7 @@ def report_resolve(*, actor, report: Report, answer: str, version: int | None = 
     def apply(r):
         r.public_note, r.resolved_at = answer.strip(), timezone.now()
 
-    return REPORT.fire(report, "resolve", actor=actor, version=version, apply=apply, note=answer.strip(),
+    return _fire(report, "resolve", actor=actor, version=version, apply=apply, note=answer.strip(),
                        holder=report.handler)
 
 
@@ -180,7 +190,7 @@ def report_merge(*, actor, report: Report, into: Report, version: int | None = N
     def apply(r):
         r.duplicate_of = into
 
-    return REPORT.fire(report, "merge", actor=actor, version=version, apply=apply, data={"into": into.code})
+    return _fire(report, "merge", actor=actor, version=version, apply=apply, data={"into": into.code})
 
 
 def report_rate(*, actor, report: Report, rating: int, comment: str = "", version: int | None = None) -> Report:
@@ -195,7 +205,7 @@ def report_rate(*, actor, report: Report, rating: int, comment: str = "", versio
         r.rating = rating
 
     name = "close" if rating >= 4 else "reopen"
-    return REPORT.fire(report, name, actor=actor, version=version, apply=apply, note=comment,
+    return _fire(report, name, actor=actor, version=version, apply=apply, note=comment,
                        holder=report.handler, data={"rating": rating})
 
 
@@ -203,6 +213,6 @@ def report_step(*, actor, report: Report, name: str, note: str = "", version: in
     """Triage, take up, ask the reporter, the reporter's answer: steps with nothing but a note."""
     if name not in ("triage", "start", "ask_reporter", "reporter_answered"):
         raise ValueError(name)
-    return REPORT.fire(report, name, actor=actor, version=version, note=note, holder=report.handler)
+    return _fire(report, name, actor=actor, version=version, note=note, holder=report.handler)
 
 
