@@ -49,3 +49,14 @@ def _to_ioc(report, step_name: str) -> None:
         "village": report.village.name if report.village_id else "", "reported_at": report.created_at.isoformat(),
         "due_date": report.due_date.isoformat() if report.due_date else None, "version": report.version,
         "rating": report.rating})
+
+
+def escalated(report, people) -> None:
+    with translation.override("vi"):
+        subject = _("Overdue field report %(code)s") % {"code": report.code}
+        body = _("Field report %(code)s (%(category)s) passed its date %(due)s and is not resolved.") % {
+            "code": report.code, "category": report.category.name, "due": report.due_date.strftime("%d/%m/%Y")}
+    link = reverse("reports:case", args=[report.commune_id, report.code])
+    for person in people:
+        notify(key=f"report:{report.code}:escalated:{person.pk}", subject=subject, body=body, link=link,
+               recipient=person)

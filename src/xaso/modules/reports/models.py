@@ -104,6 +104,7 @@ class Report(CommuneOwned):
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+", verbose_name=_("handler"))
     due_date = models.DateField(_("to be resolved by"), null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)  # told to the chairperson, once
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="duplicates")
     public_note = models.TextField(_("answer to the reporter"), blank=True)

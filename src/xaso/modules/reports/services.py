@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core import sequences
 from xaso.core.accounts.permissions import can
+from xaso.core.audit.services import record
 from xaso.core.clock.calendar import calendar_for
 from xaso.core.files.images import photo_clean
 from xaso.core.files.services import file_store
@@ -216,3 +217,27 @@ def report_step(*, actor, report: Report, name: str, note: str = "", version: in
     return _fire(report, name, actor=actor, version=version, note=note, holder=report.handler)
 
 
+
+
+def reports_escalate_overdue(*, today=None) -> int:
+    """Tell the chairperson and the handler about every open report past its date, once per report
+    (DIGIT PGR's escalation; the deadline is the category's, in working days)."""
+    from xaso.core.accounts.models import User
+    from xaso.core.accounts.roles import Role
+
+    today = today or timezone.localdate()
+    count = 0
+    overdue = Report.objects.filter(status__in=OPEN, due_date__lt=today, escalated_at__isnull=True)
+    for report in overdue.select_related("commune", "category", "handler"):
+        with transaction.atomic():
+            locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+            if locked.escalated_at is not None:
+                continue
+            locked.escalated_at = timezone.now()
+            locked.save(update_fields=["escalated_at"])
+            record(actor=None, action="xaso.reports.report.escalated", obj=locked,
+                   after={"due_date": locked.due_date.isoformat()})
+            leaders = list(User.objects.filter(commune=locked.commune, role=Role.CHAIRPERSON, is_active=True))
+            events.escalated(locked, [*leaders, *([locked.handler] if locked.handler_id else [])])
+            count += 1
+    return count

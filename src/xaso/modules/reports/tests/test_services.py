@@ -123,3 +123,20 @@ def test_a_duplicate_follows_the_earlier_report(users, lights):
     assert later.status == Status.DUPLICATE and later.duplicate_of == earlier
     with pytest.raises(WorkflowError):
         services.report_merge(actor=users["olivia"], report=later, into=earlier)
+
+
+def test_an_overdue_report_is_escalated_once_to_the_chairperson_and_the_handler(users, lights):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    from xaso.core.notify.models import Message
+
+    report = file(users, lights)
+    Report.objects.filter(pk=report.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+    fresh = file(users, lights, lat=LAT + Decimal("0.01"))  # not due yet
+    call_command("reports", "escalate")
+    call_command("reports", "escalate")
+    told = Message.objects.filter(key__startswith=f"report:{report.code}:escalated", channel="inapp")
+    assert sorted(m.recipient.username for m in told) == ["hana", "sam"]
+    assert not Message.objects.filter(key__startswith=f"report:{fresh.code}:escalated").exists()
