@@ -9,3 +9,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Field reports")
     # Receiving feedback and petitions (KTT10), the field-report app and its data (UDCQS9, KTT12, DL17).
     xaso_components = ("KTT10", "UDCQS9", "KTT12", "DL17")
+    xaso_demo = "xaso.modules.reports.demo.seed"
