@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.tenancy import CommuneOwned
 from xaso.core.workflow import Step
@@ -62,14 +63,14 @@ class Route(CommuneOwned):
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    TRIAGED = "triaged", _("Checked")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    WAITING = "waiting", _("Waiting for the reporter")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    DUPLICATE = "duplicate", _("Merged as a duplicate")
+    NEW = "new", pgettext_lazy("field report", "New")
+    TRIAGED = "triaged", pgettext_lazy("field report", "Checked")
+    ASSIGNED = "assigned", pgettext_lazy("field report", "Assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("field report", "In progress")
+    WAITING = "waiting", pgettext_lazy("field report", "Waiting for the reporter")
+    RESOLVED = "resolved", pgettext_lazy("field report", "Resolved")
+    CLOSED = "closed", pgettext_lazy("field report", "Closed")
+    DUPLICATE = "duplicate", pgettext_lazy("field report", "Merged as a duplicate")
 
 
 OPEN = (Status.NEW, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING)

@@ -2,8 +2,8 @@
 // The reports map: markers of the public reports in view (GeoJSON from the page's data-source) and, on
 // the filing page, a point chosen by tapping the map or from the phone's position, written into the
 // latitude and longitude fields. Without JavaScript the fields are typed by hand and the list is shown.
-(function () {
-  "use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";  // run once the page is read: the latitude and longitude fields come after the map
   var box = document.getElementById("map");
   if (!box || !window.L) { return; }
   var lat = document.getElementById("id_latitude"), lon = document.getElementById("id_longitude");
@@ -51,4 +51,4 @@
       });
     });
   }
-}());
+});
