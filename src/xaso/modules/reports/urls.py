@@ -14,4 +14,5 @@ urlpatterns = [
     # Officials of the commune.
     path("communes/<str:commune_code>/work/", views.work, name="work"),
     path("communes/<str:commune_code>/work/<str:code>/", views.case, name="case"),
+    path("communes/<str:commune_code>/figures/", views.stats, name="figures"),
 ]

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Officials' pages: the commune's work list of reports and one report with its steps."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from xaso.core import exports
 from xaso.core.catalogue.views import officials_only
 
-from . import selectors, services
+from . import figures, selectors, services
 from .forms import AnswerForm, AssignForm, NoteForm
 from .workflow import REPORT
 
@@ -42,6 +44,39 @@ def work(request, commune_code):
     return render(request, "reports/work.html", {"commune": commune, "reports": qs[:100], "count": qs.count(),
                                                  "view": view, "views": VIEWS.items(),
                                                  "today": timezone.localdate()})
+
+
+def _period(request) -> tuple[date, date]:
+    """?start=YYYY-MM-DD&end=YYYY-MM-DD; by default the current month to today."""
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = today
+    return (start, end) if start <= end else (end, start)
+
+
+@officials_only
+@require_safe
+def stats(request, commune_code):
+    """The period's figures, each table downloadable (?export=…&table=category|village|status)."""
+    commune = selectors.commune_for_official(user=request.user, commune_code=commune_code)
+    start, end = _period(request)
+    found = figures.figures(commune=commune, start=start, end=end)
+    tables = {"category": (gettext_lazy("Category"), found.by_category),
+              "village": (gettext_lazy("Village"), found.by_village),
+              "status": (gettext_lazy("Status"), found.by_status)}
+    if (fmt := exports.requested(request)) and request.GET.get("table") in tables:
+        header, rows = tables[request.GET["table"]]
+        return exports.respond(fmt, filename=f"xaso-reports-{commune.code}-{request.GET['table']}-{start}-{end}",
+                               columns=[("key", header), ("count", gettext_lazy("Reports"))],
+                               rows=({"key": k, "count": n} for k, n in rows))
+    return render(request, "reports/stats.html", {"commune": commune, "start": start, "end": end, "f": found,
+                                                  "tables": tables.items()})
 
 
 def _form(name, report, data=None):

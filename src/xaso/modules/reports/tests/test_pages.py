@@ -149,3 +149,31 @@ def test_flooding_from_one_address_is_refused(client, lights):
     assert Report.objects.count() == 10
     answer = client.post(reverse("reports:new", args=[A]), form(lights, key="k99", latitude="20.800000"))
     assert answer.status_code == 400 and Report.objects.count() == 10
+
+
+def test_the_figures_count_by_category_and_measure_time_and_timeliness(users, client_for, lights):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    late = services.report_file(actor=None, commune=lights.commune, category=lights, description="Đèn 1",
+                                place=services.Place(address="Chợ"), reporter=services.Reporter())
+    quick = services.report_file(actor=None, commune=lights.commune, category=lights, description="Đèn 2",
+                                 place=services.Place(address="Trường"), reporter=services.Reporter())
+    services.report_file(actor=None, commune=lights.commune, category=lights, description="Đèn 3",
+                         place=services.Place(address="Bến"), reporter=services.Reporter())
+    for report in (late, quick):
+        services.report_resolve(actor=users["sam"], report=report, answer="Đã sửa.")
+    now = timezone.now()
+    Report.objects.filter(pk=late.pk).update(created_at=now - timedelta(days=10),
+                                             due_date=now.date() - timedelta(days=3))
+    Report.objects.filter(pk=quick.pk).update(created_at=now - timedelta(days=2))
+    page = client_for("sam").get(reverse("reports:figures", args=[A]),
+                                 {"start": (now.date() - timedelta(days=30)).isoformat()}).content.decode()
+    assert "<dd>3</dd>" in page and "<dd>2</dd>" in page  # filed, resolved
+    assert "6,0" in page or "6.0" in page  # the median of 10 and 2 days
+    assert "50%" in page  # one of the two resolved by its date
+    csv = client_for("sam").get(reverse("reports:figures", args=[A]), {
+        "start": (now.date() - timedelta(days=30)).isoformat(), "table": "category", "export": "csv"})
+    assert "Đèn đường hỏng,3" in csv.content.decode("utf-8-sig")
+    assert client_for("charlie").get(reverse("reports:figures", args=[A])).status_code == 404
