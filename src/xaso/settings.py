@@ -319,6 +319,9 @@ XASO_NATIONAL_PORTAL_URL = os.environ.get("XASO_NATIONAL_PORTAL_URL", "")
 XASO_DOCUMENT_AXIS_URL = os.environ.get("XASO_DOCUMENT_AXIS_URL", "")
 # The province's IOC / dashboard, which receives every change of a field report: empty = the local fake.
 XASO_IOC_URL = os.environ.get("XASO_IOC_URL", "")
+# Open311 clients filing reports must give one of these keys (comma-separated); empty: filing is open, as the
+# public form is.
+XASO_OPEN311_API_KEYS = [k.strip() for k in os.environ.get("XASO_OPEN311_API_KEYS", "").split(",") if k.strip()]
 # Digital signatures (PAdES, docs/decisions/0018): root certificates trusted beyond those the province
 # adds in xaso (PEM files, separated by os.pathsep), an RFC 3161 time-stamping service (empty: none),
 # whether a certificate whose revocation list cannot be fetched may still sign ("soft-fail") or not

@@ -11,7 +11,9 @@ from xaso.modules.reports import services
 from xaso.modules.reports.models import Category, Photo, Report
 
 GENERIC = {}
-PUBLIC_ABOUT_A = {"reports:index", "reports:new", "reports:geojson", "reports:report", "reports:photo"}
+PUBLIC_ABOUT_A = {"reports:index", "reports:new", "reports:geojson", "reports:report", "reports:photo",
+                  # Open311 GeoReport v2: public facts of a service, a request or a token's request, by design.
+                  "open311:service", "open311:request", "open311:token"}
 
 
 def private(commune, users, secrets):
@@ -22,7 +24,8 @@ def private(commune, users, secrets):
         reporter=services.Reporter(name=secrets[0], email=f"{secrets[2]}@example.org", phone="0912000999"))
     stored = file_store(actor=None, commune=commune, upload=ContentFile(b"\x89PNG\r\n\x1a\n", name="p.png"))
     photo = Photo.objects.create(report=report, file=stored)
-    return {"code": report.code, "photo_id": photo.pk}
+    return {"code": report.code, "photo_id": photo.pk, "service_code": category.code,
+            "service_request_id": report.code, "token": report.token}
 
 
 def state():

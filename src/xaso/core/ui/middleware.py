@@ -2,8 +2,8 @@
 """Vietnamese first: a page is Vietnamese unless the person chose English with the switch.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, and most browsers in commune
-offices are set to English; so for pages only the switch's cookie counts. The API keeps
-Accept-Language, which is how programs ask for a language (docs/decisions/0009-language.md).
+offices are set to English; so for pages only the switch's cookie counts. The API and the Open311
+endpoint keep Accept-Language, which is how programs ask for a language (docs/decisions/0009-language.md).
 """
 
 
@@ -12,6 +12,6 @@ class VietnameseFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith(("/api/", "/open311/")):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

@@ -19,7 +19,8 @@ proposals. The choices, in short:
 * **GET requests** lists the commune's reports but duplicates, newest first, at most 1000, within 90 days: the
   last 90 by default, 90 from ``start_date`` or before ``end_date`` when only one is given, both ends
   inclusive, and a longer range is refused. Lists may be one comma list or repeated parameters; ``page`` and
-  ``page_size`` (the pagination extension) are honoured under the same cap.
+  ``page_size`` (the pagination extension) are honoured under the same cap. ``expected_datetime`` is the end
+  of the report's due day while it is open; ``updated_datetime`` of a closed one is when it was resolved.
 * **Filing is open to anyone** (as the public form is) and limited per address (10 an hour, 429); API keys are
   required only once ``XASO_OPEN311_API_KEYS`` lists some (403 otherwise). The session's user is never the
   actor: the endpoint takes no CSRF token, so a browser's cookies must not file in someone's name.
@@ -66,10 +67,12 @@ SPAN = timedelta(days=90)  # "may not span more than 90 days"; the default range
 LIMIT = 1000  # "first 1000 requests returned"
 DESCRIPTION_LIMIT = 4000  # "limited to 4,000 characters"
 IDEMPOTENCY_KEY_LIMIT = 80  # Report.idempotency_key
+RATE, RATE_PERIOD = "10/h", 3600  # filings from one address, as the public form allows
 CLOSED = (Status.RESOLVED, Status.CLOSED)
 _W3C = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})", re.ASCII)
-# Characters XML 1.0 cannot carry at all; typed text has no business holding them either.
+# Characters XML 1.0 cannot carry: left out of what is written (a report filed elsewhere may hold them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Control characters but tab and line breaks: no part of typed text, left out of what is filed.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -136,11 +139,17 @@ def endpoint(*methods: str):
                 response = render_errors(format, 405, [_("This method is not allowed here.")])
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
+            if any("\x00" in str(value) for value in kwargs.values()):
+                return render_errors(format, 404, [_("There is no such resource: ask for discovery, services, "
+                                                     "requests or tokens, ending in .xml or .json.")])
             try:
+                _readable(request.GET)
                 root, document = view(request, format, *args, **kwargs)
+                response = render(format, root, document)
             except Refused as refused:
-                return render_errors(format, refused.status, refused.descriptions)
-            response = render(format, root, document)
+                response = render_errors(format, refused.status, refused.descriptions)
+                if refused.status == 429:
+                    response["Retry-After"] = str(RATE_PERIOD)
             if request.method != "POST":
                 response["Access-Control-Allow-Origin"] = "*"  # public facts, read by apps in browsers too
             return response
@@ -148,6 +157,13 @@ def endpoint(*methods: str):
         return wrapper
 
     return decorate
+
+
+def _readable(params) -> None:
+    """A NUL is no part of any argument (and PostgreSQL refuses it in every text it is given)."""
+    for name, values in params.lists():
+        if any("\x00" in value for value in values):
+            raise Refused(400, _about(name, _("The request cannot be read: it is too large or malformed.")))
 
 
 def not_found(request, *args, **kwargs):
@@ -192,10 +208,12 @@ def _span(params, now: datetime) -> tuple[datetime, datetime | None]:
     start, end = _when(params, "start_date"), _when(params, "end_date")
     if start is None and end is None:
         return now - SPAN, None
-    if start is None:
-        return end - SPAN, end
-    if end is None:
-        return start, start + SPAN
+    if start is None or end is None:
+        try:
+            return (end - SPAN, end) if start is None else (start, start + SPAN)
+        except OverflowError:  # 90 days before year 1 or after 9999
+            raise Refused(400, _about("end_date" if start is None else "start_date",
+                                      _("The dates may span at most %(days)d days.") % {"days": SPAN.days})) from None
     if end < start:
         raise Refused(400, _about("end_date", _("The end date is before the start date.")))
     if end - start > SPAN:
@@ -215,7 +233,7 @@ def _whole(params, name: str, default: int, high: int) -> int:
     value = params.get(name, "").strip()
     if not value:
         return default
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= high:
+    if not value.isascii() or not value.isdigit() or len(value) > 9 or not 1 <= int(value) <= high:
         raise Refused(400, _about(name, _("Write a whole number from %(low)d to %(high)d.") % {
             "low": 1, "high": high}))
     return int(value)
@@ -317,10 +335,10 @@ def _categories(commune):
     return Category.objects.filter(commune=commune, active=True).order_by("group", "name", "code")
 
 
-def _category(commune, code: str) -> Category:
+def _category(commune, code: str, *, unknown: str = "") -> Category:
     category = _categories(commune).filter(code=code).first() if code else None
     if category is None:
-        raise Refused(404, _about("service_code", _("There is no such service in this commune.")))
+        raise Refused(404, _about("service_code", unknown or _("There is no such service in this commune.")))
     return category
 
 
@@ -337,9 +355,9 @@ def service_definition(request, fmt, service_code):
 
 
 @csrf_exempt  # no browser session acts here: reports are filed with no actor (see the module's docstring)
-@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+@ratelimit(key="ip", rate=RATE, method="POST", block=False)
 @endpoint("GET", "POST")
-def requests(request, fmt):
+def request_list(request, fmt):
     if request.method == "POST":
         return "service_requests", file_request(request)
     return "service_requests", list_requests(request)
@@ -350,11 +368,14 @@ def list_requests(request) -> list[dict]:
     commune = _commune(params)
     found = selectors.public_reports(commune=commune).order_by("-created_at", "-pk")
     ids = _many(params, "service_request_id")
-    page, size = _checked(lambda: _whole(params, "page", 1, 10**6), lambda: _whole(params, "page_size", LIMIT, LIMIT))
-    if ids:  # "This overrides all other arguments."
+    readers = [lambda: _whole(params, "page", 1, 10**6), lambda: _whole(params, "page_size", LIMIT, LIMIT)]
+    if not ids:  # the ids override "all other arguments": the filters are not even read
+        readers += [lambda: _statuses(params), lambda: _span(params, timezone.now())]
+    page, size, *filters = _checked(*readers)
+    if ids:
         found = found.filter(code__in=ids[:LIMIT])
     else:
-        statuses, (start, end) = _checked(lambda: _statuses(params), lambda: _span(params, timezone.now()))
+        statuses, (start, end) = filters
         codes = _many(params, "service_code")
         if codes:
             found = found.filter(category__code__in=codes)
@@ -377,7 +398,7 @@ def request_detail(request, fmt, service_request_id):
         report = None
     if report is None or report.commune_id != commune.pk:
         raise Refused(404, _about("service_request_id", _("There is no such service request in this commune.")))
-    return "service_requests", [request_document(request, _with_facts(Report.objects.filter(pk=report.pk)).get())]
+    return "service_requests", [request_document(request, report)]
 
 
 def _report_for_token(commune, token: str) -> Report | None:
@@ -404,7 +425,7 @@ def token_detail(request, fmt, token):
 # --- Filing ------------------------------------------------------------------------------------------------
 
 def _api_keys() -> list[str]:
-    return [k for k in getattr(settings, "XASO_OPEN311_API_KEYS", ()) if k]
+    return settings.XASO_OPEN311_API_KEYS
 
 
 def _check_api_key(form) -> None:
@@ -417,9 +438,11 @@ def _check_api_key(form) -> None:
 def _posted(request):
     """The form and its files; a body Django refuses to read (too large, too many parts, broken) is a 400."""
     try:
-        return request.POST, request.FILES
+        form, files = request.POST, request.FILES
     except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
         raise Refused(400, _("The request cannot be read: it is too large or malformed.")) from None
+    _readable(form)
+    return form, files
 
 
 def _text(form, name: str) -> str:
@@ -478,13 +501,15 @@ def file_request(request) -> list[dict]:
     form, files = _posted(request)
     _check_api_key(form)
     commune = _commune(form if "jurisdiction_id" in form else request.GET)
+    # The services' own words: missing is a 400, a code this commune does not have (another's) a 404.
+    choose = _("Choose one of the commune's categories.")
     if not form.get("service_code", "").strip():
-        raise Refused(400, _about("service_code", _("Choose one of the commune's categories.")))
-    category = _category(commune, form["service_code"].strip())
+        raise Refused(400, _about("service_code", choose))
+    category = _category(commune, form["service_code"].strip(), unknown=choose)
     lat, long, description, key = _checked(lambda: _degrees(form, "lat"), lambda: _degrees(form, "long"),
                                            lambda: _description(form), lambda: _idempotency_key(request))
     family, given = _text(form, "last_name"), _text(form, "first_name")
-    phone = re.sub(r"[\s.()-]", "", form.get("phone", ""))
+    phone = re.sub(r"[\s.()-]", "", _text(form, "phone"))
     try:
         report = services.report_file(
             actor=None, commune=commune, category=category, description=description,
@@ -495,6 +520,8 @@ def file_request(request) -> list[dict]:
         place_field = "lat, long" if lat is not None or long is not None else "address_string"
         raise Refused(400, *_problems(error, place_field=place_field)) from None
     except IntegrityError:
+        if not key:
+            raise
         # The key names a report this caller cannot see (merged since): a retry cannot be told from a reuse.
         raise Refused(400, _about("Idempotency-Key", _("This key was used for another request."))) from None
     due = report.due_date.strftime("%d/%m/%Y") if report.due_date else "—"
