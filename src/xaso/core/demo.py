@@ -73,6 +73,9 @@ class DemoCommune:
     staff: tuple[str, ...]  # full names, in the order of COMMUNE_ROLES
     # How far the commune has come: weights of live, in progress, planned, not started.
     progress: tuple[int, int, int, int]
+    # A rough outline (longitude, latitude) drawn for the demo around the commune's centre: NOT the official
+    # boundary, which the province imports with `xaso places boundaries`.
+    outline: tuple[tuple[float, float], ...]
 
 
 COMMUNES = (
@@ -84,6 +87,7 @@ COMMUNES = (
         staff=("Nguyễn Văn Hùng", "Trần Thị Thu Hà", "Lê Minh Tuấn", "Phạm Thị Lan", "Vũ Đức Thắng",
                "Hoàng Quốc Việt", "Đỗ Văn Bình", "Bùi Thị Ngọc Ánh"),
         progress=(45, 25, 15, 15),
+        outline=((107.066, 20.938), (107.128, 20.938), (107.132, 20.972), (107.095, 20.984), (107.066, 20.968)),
     ),
     DemoCommune(
         code="06862", slug="tienyen",
@@ -92,6 +96,7 @@ COMMUNES = (
         staff=("Hoàng Văn Thái", "Nông Thị Mai", "Lục Văn Sơn", "Triệu Thị Hoa", "Ninh Văn Quang",
                "Chu Minh Đức", "Lý Văn Páo", "Đặng Thị Hương"),
         progress=(20, 25, 30, 25),
+        outline=((107.32, 21.27), (107.47, 21.27), (107.47, 21.41), (107.32, 21.41)),
     ),
     DemoCommune(
         code="06994", slug="vandon",
@@ -100,6 +105,7 @@ COMMUNES = (
         staff=("Phạm Văn Đông", "Ngô Thị Hằng", "Đinh Văn Lợi", "Mai Thị Yến", "Trịnh Văn Hải",
                "Cao Minh Khoa", "Lê Văn Biển", "Vương Thị Thảo"),
         progress=(10, 20, 30, 40),
+        outline=((107.33, 20.88), (107.72, 20.88), (107.72, 21.26), (107.33, 21.26)),
     ),
 )
 
@@ -142,7 +148,7 @@ class Account:
 @dataclass
 class Result:
     accounts: list[Account] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=lambda: {"villages": 0, "users": 0, "devices": 0, "adoptions": 0})
+    created: dict[str, int] = field(default_factory=lambda: {"villages": 0, "users": 0, "devices": 0, "adoptions": 0, "boundaries": 0})
     path: Path | None = None
 
     @property
@@ -168,9 +174,11 @@ def load(*, today: date | None = None) -> Result:
                      for role, name in zip(COMMUNE_ROLES, demo.staff, strict=True)}
             _villages(commune, demo, staff[Role.CLERK], result)
             _adoptions(commune, demo, staff, today, result)
-        for username, role, name, personal_id in OTHERS:
-            _user(username, role, name, province=province if role == Role.PROVINCE_OFFICIAL else None,
-                  personal_id=personal_id, known=known, result=result)
+        others = {username: _user(username, role, name, personal_id=personal_id, known=known, result=result,
+                                  province=province if role == Role.PROVINCE_OFFICIAL else None)
+                  for username, role, name, personal_id in OTHERS}
+        for demo in COMMUNES:
+            _boundary(Commune.objects.get(pk=demo.code), demo, others["quangninh-province"], result)
         # Each module's own demo data, in the order of INSTALLED_APPS (a module's manifest names it).
         for config in apps.get_app_configs():
             if seed := getattr(config, "xaso_demo", None):
@@ -188,6 +196,15 @@ def _known_passwords() -> dict[str, str]:
         return {row["username"]: row["password"] for row in rows if row.get("password")}
     except (OSError, ValueError, TypeError, KeyError):
         return {}
+
+
+def _boundary(commune: Commune, demo: DemoCommune, province_official: User, result: Result) -> None:
+    """Set by the province official, once: a boundary someone changed on the page is left as it is."""
+    if commune.boundary is None:
+        ring = [list(point) for point in (*demo.outline, demo.outline[0])]
+        places_services.commune_set_boundary(actor=province_official, commune=commune,
+                                             geometry={"type": "Polygon", "coordinates": [ring]})
+        result.created["boundaries"] += 1
 
 
 def _villages(commune: Commune, demo: DemoCommune, clerk: User, result: Result) -> None:

@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "places.village.view": OFFICIALS,
     "places.village.manage": COMMUNE_LEADERS | {Role.CLERK, Role.IT_OFFICER} | ADMINISTRATORS,
     "places.commune.set_area_type": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "places.commune.set_boundary": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
     "places.commune.list": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
     "files.download": OFFICIALS,
     # The working-day calendar: the government's yearly swaps and the province's own days off.

@@ -28,6 +28,25 @@ class AreaTypeForm(forms.Form):
     area_type = forms.ChoiceField(label=_("Area type"), choices=AreaType.choices)
 
 
+BOUNDARY_MAX_BYTES = 10 * 1024 * 1024  # a commune's polygon, even finely drawn, is well under this
+
+
+class BoundaryForm(forms.Form):
+    file = forms.FileField(label=_("Boundary (GeoJSON)"), required=False,
+                           help_text=_("A Polygon or MultiPolygon in longitude and latitude (WGS 84), as a GIS "
+                                       "program exports it; one feature."))
+    remove = forms.BooleanField(label=_("Remove the boundary"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is None and not data.get("remove"):
+            raise forms.ValidationError(_("Choose a GeoJSON file, or tick “Remove the boundary”."))
+        if upload is not None and upload.size > BOUNDARY_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": BOUNDARY_MAX_BYTES >> 20})
+        return data
+
+
 class VillageForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
     kind = forms.ChoiceField(label=_("Kind"), choices=Village.Kind.choices, initial=Village.Kind.THON)

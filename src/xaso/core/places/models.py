@@ -55,6 +55,9 @@ class Commune(models.Model):
     # The name folded by text.fold ("Phường Hạ Long" → "phuong ha long"), kept so that a search for
     # "ha long" is one indexed query on every database, not a Python loop over 3,321 rows.
     folded_name = models.CharField(max_length=100, db_index=True, editable=False, default="")
+    # The commune's area as a GeoJSON Polygon or MultiPolygon (longitude, latitude in WGS 84), kept by the
+    # province; places reported in the commune must lie inside it (see places/boundary.py).
+    boundary = models.JSONField(_("boundary"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["province_id", "name"]

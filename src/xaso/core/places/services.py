@@ -12,6 +12,8 @@ serialises writers anyway; on PostgreSQL the row lock does it).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,10 +27,12 @@ from xaso.core.accounts.permissions import require
 from xaso.core.audit.services import record, snapshot
 from xaso.core.text import fold
 
+from . import boundary as boundaries
 from .models import AreaType, Commune, Village, clean_village_name, village_name_key
 
 MANAGE = "places.village.manage"
 SET_AREA_TYPE = "places.commune.set_area_type"
+SET_BOUNDARY = "places.commune.set_boundary"
 NAME_MAX_LENGTH = Village._meta.get_field("name").max_length
 
 
@@ -123,6 +127,72 @@ def commune_set_area_type(*, actor, commune: Commune, area_type: str) -> Commune
     record(actor=actor, action="xaso.places.commune.area_type_changed", obj=commune, before=before,
            after=snapshot(commune, ["area_type"]))
     return commune
+
+
+def _boundary_facts(geometry: dict | None) -> dict:
+    # The audit trail keeps a digest, not the polygon: a boundary can hold thousands of points.
+    if not geometry:
+        return {"boundary": None}
+    text = json.dumps(geometry, sort_keys=True, separators=(",", ":"))
+    return {"boundary": {"type": geometry["type"], "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                         "bounds": [round(v, 6) for v in boundaries.bounds(geometry)]}}
+
+
+@transaction.atomic
+def commune_set_boundary(*, actor, commune: Commune, geometry) -> Commune:
+    """A province official sets (or, with None, removes) the commune's area; reports outside it are refused.
+    `geometry` is GeoJSON text or a parsed object (see boundary.geometry_from)."""
+    require(actor, SET_BOUNDARY, commune)
+    geometry = None if geometry is None else boundaries.geometry_from(geometry)
+    _set_boundary(actor, commune, geometry)
+    return Commune.objects.get(pk=commune.pk)
+
+
+def _set_boundary(actor, commune: Commune, geometry: dict | None) -> bool:
+    """Whether the boundary changed (a second run of the same import changes nothing, records nothing)."""
+    commune = _lock_commune(commune)
+    if commune.boundary == geometry:
+        return False
+    before = _boundary_facts(commune.boundary)
+    commune.boundary = geometry
+    commune.save(update_fields=["boundary"])
+    record(actor=actor, action="xaso.places.commune.boundary_changed", obj=commune, before=before,
+           after=_boundary_facts(geometry))
+    return True
+
+
+CODE_PROPERTIES = ("code", "commune_code", "ma_xa", "maxa", "ma")  # as GIS exports name the unit's code
+
+
+@transaction.atomic
+def boundaries_import(*, collection, code_property: str | None = None) -> int:
+    """Boundaries of many communes from one GeoJSON FeatureCollection, each feature naming its commune's
+    code in a property: all or nothing, every fault listed by feature. Run by the server's operator
+    (`xaso places boundaries`), who is trusted like `places sync`; the audit trail names no person.
+    Returns how many communes changed; a second run changes none."""
+    collection = boundaries.read_json(collection)
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise ValidationError(_("The file must be a GeoJSON FeatureCollection, one feature per commune."))
+    errors, found = [], []
+    for number, feature in enumerate(collection.get("features") or [], start=1):
+        properties = (feature or {}).get("properties") or {}
+        names = (code_property,) if code_property else CODE_PROPERTIES
+        code = next((str(properties[n]).strip() for n in names if properties.get(n) not in (None, "")), "")
+        commune = Commune.objects.filter(pk=code.zfill(5)).first() if code.isdigit() else None
+        if commune is None:
+            errors.append(_("Feature %(n)d: no commune has the code “%(code)s”.") % {"n": number, "code": code})
+            continue
+        try:
+            found.append((commune, boundaries.geometry_from(feature)))
+        except ValidationError as error:
+            errors.extend(_("Feature %(n)d (%(code)s): %(error)s") % {"n": number, "code": commune.code,
+                                                                     "error": message}
+                          for message in error.messages)
+    if not found and not errors:
+        errors.append(_("The file holds no features."))
+    if errors:
+        raise ValidationError(errors)
+    return sum(_set_boundary(None, commune, geometry) for commune, geometry in found)
 
 
 # --- Villages --------------------------------------------------------------------------------------

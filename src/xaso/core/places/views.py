@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from xaso.core import exports, tenancy
 from xaso.core.accounts.permissions import can, require
@@ -81,11 +82,28 @@ def communes(request):
 
 @require_http_methods(["GET", "POST"])
 def commune(request, commune_code):
-    """Public facts of a commune; those allowed also change its area type here."""
+    """Public facts of a commune; a province official also changes its area type and boundary here."""
     commune = selectors.commune_get(commune_code=commune_code)
     may_set = can(request.user, selectors.SET_AREA_TYPE, commune)
-    form, status = None, 200
-    if request.method == "POST":
+    may_draw = can(request.user, services.SET_BOUNDARY, commune)
+    form = forms.AreaTypeForm(initial={"area_type": commune.area_type}) if may_set else None
+    boundary_form = forms.BoundaryForm() if may_draw else None
+    status = 200
+    if request.method == "POST" and "boundary" in request.POST:
+        require(request.user, services.SET_BOUNDARY, commune)
+        boundary_form = forms.BoundaryForm(request.POST, request.FILES)
+        if boundary_form.is_valid():
+            upload = boundary_form.cleaned_data["file"]
+            try:
+                services.commune_set_boundary(actor=request.user, commune=commune,
+                                              geometry=None if upload is None else upload.read())
+            except ValidationError as error:
+                _form_errors(boundary_form, error)
+            else:
+                messages.success(request, _("The boundary is saved.") if upload else _("The boundary is removed."))
+                return redirect("places:commune", commune.code)
+        status = 400
+    elif request.method == "POST":
         require(request.user, selectors.SET_AREA_TYPE, commune)
         form = forms.AreaTypeForm(request.POST)
         if form.is_valid():
@@ -98,15 +116,24 @@ def commune(request, commune_code):
                 messages.success(request, _("The area type is saved."))
                 return redirect("places:commune", commune.code)
         status = 400
-    elif may_set:
-        form = forms.AreaTypeForm(initial={"area_type": commune.area_type})
     return render(request, "places/commune.html", {
-        "commune": commune, "form": form,
+        "commune": commune, "form": form, "boundary_form": boundary_form,
         "may_view_villages": can(request.user, VIEW, commune),
     }, status=status)
 
 
-# --- Villages --------------------------------------------------------------------------------------
+@require_safe
+def boundary(request, commune_code):
+    """The commune's area as a GeoJSON Feature (public, like the commune's other facts); 404 without one."""
+    commune = selectors.commune_get(commune_code=commune_code)
+    if not commune.boundary:
+        raise Http404
+    response = JsonResponse({"type": "Feature", "geometry": commune.boundary,
+                             "properties": {"code": commune.code, "name": commune.name}},
+                            content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
 
 def _village_columns():
     return [("id", _("ID")), ("name", _("Name")), ("kind", _("Kind")), ("status", _("Status")),

@@ -23,7 +23,7 @@ CATEGORIES = (
     ("trat-tu", "Lấn chiếm vỉa hè, trật tự đô thị", "Trật tự", 5),
 )
 SLUGS = {"06688": "halong", "06862": "tienyen", "06994": "vandon"}
-# Hạ Long: around Bãi Cháy and the night market (approximate points, for the demo only).
+# Hạ Long: around the centre of Hồng Gai, inside the demo outline (approximate points, for the demo only).
 REPORTS = (
     ("den-duong", "Hai cột đèn trước số 15 đường Hạ Long không sáng từ tối qua.", "20.951200", "107.078900", ""),
     ("rac-thai", "Rác tồn đọng ở góc chợ đêm, bốc mùi.", "20.954300", "107.082100", "resolve"),

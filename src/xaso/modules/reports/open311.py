@@ -489,7 +489,7 @@ def _problems(error: ValidationError, *, place_field: str) -> list[str]:
                 for name, messages in error.message_dict.items() for message in messages]
     problems = []
     for item in error.error_list:
-        field = place_field if item.code in ("place", "village") else _FIELDS.get(item.code, "media")
+        field = place_field if item.code in ("place", "village", "outside") else _FIELDS.get(item.code, "media")
         problems.append(_about(field, item.messages[0]))
     return problems
 

@@ -23,6 +23,7 @@ from xaso.core.audit.services import record
 from xaso.core.clock.calendar import calendar_for
 from xaso.core.files.images import photo_clean
 from xaso.core.files.services import file_store
+from xaso.core.places import boundary
 
 from . import events
 from .models import OPEN, Category, Photo, Report, Route, Status
@@ -57,6 +58,9 @@ def _check_place(commune, place: Place) -> None:
     if place.latitude is None and place.village is None and not place.address.strip():
         raise ValidationError(_("Say where the problem is: a point on the map, a village or an address."),
                               code="place")
+    if place.latitude is not None and boundary.covers(commune.boundary, place.latitude, place.longitude) is False:
+        raise ValidationError(_("This place is outside %(commune)s; report it to the commune where it is.")
+                              % {"commune": commune.name}, code="outside")
     if place.village is not None and place.village.commune_id != commune.pk:
         raise ValidationError(_("This village is not in the commune."), code="village")
 

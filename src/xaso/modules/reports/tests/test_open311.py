@@ -195,6 +195,17 @@ def test_bad_input_is_refused_with_the_reason_and_nothing_is_filed(client, light
     assert not Report.objects.exists()
 
 
+def test_a_place_outside_the_commune_is_refused(client, lights):
+    lights.commune.boundary = {"type": "Polygon", "coordinates": [[[107.06, 20.93], [107.13, 20.93],
+                                                                   [107.13, 20.99], [107.06, 20.99],
+                                                                   [107.06, 20.93]]]}
+    lights.commune.save(update_fields=["boundary"])
+    answer = post(client, lat="21.33", long="107.40")
+    assert answer.status_code == 400 and "lat, long" in errors(answer)[0]["description"]
+    assert not Report.objects.exists()
+    assert post(client).status_code == 200 and Report.objects.count() == 1  # inside: filed
+
+
 def test_a_category_of_another_commune_is_not_a_service_here(client, users, lights):
     Category.objects.create(commune=users["charlie"].commune, code="nuoc", name="Nước")
     answer = post(client, service_code="nuoc")

@@ -57,6 +57,13 @@ def test_bad_input_is_refused_and_nothing_is_filed(client, lights):
     answer = client.post(reverse("reports:new", args=[A]), form(lights, latitude="", longitude="",
                                                                  phone="12ab"))
     assert answer.status_code == 400 and 'role="alert"' in answer.content.decode()
+    lights.commune.boundary = {"type": "Polygon", "coordinates": [[[107.06, 20.93], [107.13, 20.93],
+                                                                   [107.13, 20.99], [107.06, 20.99],
+                                                                   [107.06, 20.93]]]}
+    lights.commune.save(update_fields=["boundary"])
+    outside = client.post(reverse("reports:new", args=[A]), form(lights, latitude="21.330000", longitude="107.400000"))
+    assert outside.status_code == 400 and "nằm ngoài" in outside.content.decode()
+    assert not Report.objects.exists()
     script = client.post(reverse("reports:new", args=[A]), form(
         lights, description='<script>alert("x")</script> đèn hỏng'))
     report = Report.objects.get()

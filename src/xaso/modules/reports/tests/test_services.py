@@ -140,3 +140,18 @@ def test_an_overdue_report_is_escalated_once_to_the_chairperson_and_the_handler(
     told = Message.objects.filter(key__startswith=f"report:{report.code}:escalated", channel="inapp")
     assert sorted(m.recipient.username for m in told) == ["hana", "sam"]
     assert not Message.objects.filter(key__startswith=f"report:{fresh.code}:escalated").exists()
+
+
+def test_a_place_outside_the_communes_boundary_is_refused(users, lights):
+    commune = lights.commune
+    commune.boundary = {"type": "Polygon", "coordinates": [[[107.06, 20.93], [107.13, 20.93], [107.13, 20.99],
+                                                            [107.06, 20.99], [107.06, 20.93]]]}
+    commune.save(update_fields=["boundary"])
+    assert file(users, lights).status == Status.ASSIGNED  # inside
+    with pytest.raises(ValidationError) as refused:
+        file(users, lights, lat=Decimal("21.330000"), lon=Decimal("107.400000"))  # in Tiên Yên
+    assert refused.value.code == "outside" and commune.name in refused.value.messages[0]
+    assert Report.objects.count() == 1
+    # Without a point there is nothing to check: a village of the commune is enough.
+    village = Village.objects.create(commune=commune, name="Tổ dân phố 9")
+    assert file(users, lights, lat=None, lon=None, village=village).village == village

@@ -12,7 +12,25 @@ document.addEventListener("DOMContentLoaded", function () {
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, {maxZoom: 19, attribution: box.dataset.attribution || ""}).addTo(map);
   }
+  if (box.dataset.boundary) {
+    // The commune's area, outlined; without a report to centre on, the map shows the whole commune.
+    fetch(box.dataset.boundary, {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var area = L.geoJSON(data, {interactive: false, style: {className: "commune-boundary", fill: false}}).addTo(map);
+        if (box.dataset.fit) { map.fitBounds(area.getBounds()); }
+      });
+  }
   var layer = L.layerGroup().addTo(map);
+  function popup(p) {
+    // Built as elements, not HTML text: a category's name is typed by an official and shown as it is.
+    var div = document.createElement("div"), a = document.createElement("a");
+    div.textContent = p.category + " · " + p.status_label + " · ";
+    a.href = box.dataset.link.replace("CODE", encodeURIComponent(p.code));
+    a.textContent = p.code;
+    div.appendChild(a);
+    return div;
+  }
   function load() {
     if (!box.dataset.source) { return; }
     var b = map.getBounds();
@@ -24,7 +42,7 @@ document.addEventListener("DOMContentLoaded", function () {
         data.features.forEach(function (f) {
           var c = f.geometry.coordinates, p = f.properties;
           L.circleMarker([c[1], c[0]], {radius: 7, className: "report-" + p.status})
-            .bindPopup(p.category + " · " + p.status_label + " · <a href=\"" + box.dataset.link.replace("CODE", p.code) + "\">" + p.code + "</a>")
+            .bindPopup(popup(p))
             .addTo(layer);
         });
       });
