@@ -30,7 +30,8 @@ PARTS = parts()
 SECRETS = ("Thôn Bí Mật Alpha", "Ghi chú bí mật alpha", "bi-mat-alpha")
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Routes about a commune that show only public facts of it (the catalogue and the commune's identity).
-PUBLIC_ABOUT_A = {"places:commune", "places:boundary", "catalogue:component", "places_api:commune-detail", "places_api:province-detail",
+PUBLIC_ABOUT_A = {"places:commune", "places:boundary", "catalogue:component", "places_api:commune-detail",
+                  "places_api:province-detail",
                   "catalogue_api:component-detail"}.union(*(p.PUBLIC_ABOUT_A for p in PARTS))
 # Query strings an outsider may try on routes that choose their data by query.
 PROBES = ("", "?export=json", "?export=csv", f"?province={testing.PROVINCE}&commune={testing.COMMUNE_A}")

@@ -148,7 +148,8 @@ class Account:
 @dataclass
 class Result:
     accounts: list[Account] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=lambda: {"villages": 0, "users": 0, "devices": 0, "adoptions": 0, "boundaries": 0})
+    created: dict[str, int] = field(default_factory=lambda: {
+        "villages": 0, "users": 0, "devices": 0, "adoptions": 0, "boundaries": 0})
     path: Path | None = None
 
     @property
