@@ -36,9 +36,18 @@ def benchmarks() -> list:
 
     A plain list, not a discovery: tests/test_bench.py checks that every module of this folder is in it.
     """
-    from bench import dossier_inbox, dossier_lookup, dossier_report, load_communes, province_matrix, report_map
+    from bench import (
+        dossier_inbox,
+        dossier_lookup,
+        dossier_report,
+        load_communes,
+        province_matrix,
+        report_map,
+        report_photo,
+    )
 
-    return [load_communes, province_matrix, dossier_lookup, dossier_inbox, dossier_report, report_map]
+    return [load_communes, province_matrix, dossier_lookup, dossier_inbox, dossier_report, report_map,
+            report_photo]
 
 
 def best_of(repeat: int, once: Callable[[], float]) -> float:

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The project's URLs plus the bare handlers the benchmarks compare with: the same SQL, nothing else."""
 
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import path
@@ -29,4 +30,11 @@ def bare_lookup(request):
                          "steps": [[t, st, str(at)] for t, st, at in steps]})
 
 
-urlpatterns = [*project_urls, path("bench/bare-lookup/", bare_lookup)]
+def bare_upload(request):
+    """What receiving a photo needs at the least: Django's multipart parsing, the bytes saved to storage."""
+    upload = request.FILES["photo"]
+    name = default_storage.save(f"bench/{upload.name}", upload)
+    return JsonResponse({"name": name}, status=201)
+
+
+urlpatterns = [*project_urls, path("bench/bare-lookup/", bare_lookup), path("bench/bare-upload/", bare_upload)]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "mozilla_django_oidc",
     "django_tasks",
+    "django_tasks_db",  # the queue table of the database backend, for deployments that run `xaso db_worker`
     # xaso's shared mechanisms, then its modules (each module's AppConfig is its manifest).
     "xaso.core.audit",
     "xaso.core.places",
@@ -302,6 +303,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background work, notifications and the systems xaso talks to.
 # Tasks run at once unless a deployment names a queueing backend; callers enqueue them after commit.
+# By default a task runs at once, after the commit, in the process that asked for it: the demo then needs no
+# worker. A deployment sets XASO_TASK_BACKEND=django_tasks_db.DatabaseBackend and runs `xaso db_worker`, so
+# that thumbnails and messages are made outside the request (the database is the queue: nothing to add).
 TASKS = {"default": {
     "BACKEND": os.environ.get("XASO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 # Outgoing e-mail and SMS go through the outbox (xaso.core.notify); by default both are printed.

@@ -96,7 +96,8 @@ def assert_no_metadata(data: bytes) -> None:
                   b"taken at home", b"MPF"):
         assert trace not in data
     if data[:2] == b"\xff\xd8":
-        assert set(jpeg_markers(data)) <= {0xE0, 0xDB, 0xC0, 0xC4}  # JFIF, tables, frame: no APP1/APP2/COM
+        # JFIF, tables, a baseline or progressive frame, the restart interval: no APP1/APP2/COM
+        assert set(jpeg_markers(data)) <= {0xE0, 0xDB, 0xC0, 0xC1, 0xC2, 0xC4, 0xDD}
     else:
         assert set(png_chunks(data)) <= {b"IHDR", b"IDAT", b"IEND"}
 
@@ -299,3 +300,41 @@ def test_thumbnail_has_size_pixels_on_its_longest_side():
 def test_a_transparent_thumbnail_is_a_png():
     with Image.open(BytesIO(thumbnail(encode(transparent((640, 320)), "PNG")))) as small:
         assert (small.format, small.mode, small.size, small.getpixel((0, 0))[3]) == ("PNG", "RGBA", (320, 160), 0)
+
+
+def scan_data(data: bytes) -> bytes:
+    """Everything from the first start-of-scan marker on: the compressed pixels and what follows them."""
+    return data[data.index(b"\xff\xda"):]
+
+
+@pytest.mark.parametrize("progressive", [False, True], ids=["baseline", "progressive"])
+def test_an_upright_srgb_phone_jpeg_keeps_its_compressed_pixels_untouched(progressive):
+    original = encode(two_halves((64, 48)), "JPEG", exif=gps_exif(orientation=1), xmp=XMP, comment=b"taken at home",
+                      icc_profile=SRGB_ICC, progressive=progressive, quality=90)
+    photo = photo_clean(upload("anh.jpg", original))
+    data = photo.content.read()
+    assert_no_metadata(data)
+    assert scan_data(data) == scan_data(original)  # not re-encoded: no generation loss, same bytes
+    with Image.open(BytesIO(data)) as clean, Image.open(BytesIO(original)) as source:
+        assert clean.tobytes() == source.tobytes() and (photo.width, photo.height) == (64, 48)
+
+
+def test_what_follows_the_end_of_the_picture_is_left_out():
+    original = phone_jpeg() + b"PK\x03\x04 a zip appended, or the GPS of a second frame"
+    data = photo_clean(upload("anh.jpg", original)).content.read()
+    assert data.endswith(b"\xff\xd9") and b"PK\x03\x04" not in data
+
+
+@pytest.mark.parametrize("damage", ["length-overrun", "stray-marker", "cut-in-the-pixels", "no-scan"])
+def test_a_jpeg_whose_structure_does_not_hold_is_refused(damage):
+    original = encode(two_halves((64, 48)), "JPEG")
+    scan = original.index(b"\xff\xda")
+    broken = {
+        "length-overrun": original[:2] + b"\xff\xe1\xff\xf0Exif" + original[2:],  # says 65,520 bytes follow
+        "stray-marker": original[:scan] + b"\xff\x01" + original[scan:],  # TEM where a segment should be
+        "cut-in-the-pixels": original[:-200],
+        "no-scan": original[:scan] + b"\xff\xd9",
+    }[damage]
+    with pytest.raises(ValidationError) as refused:
+        photo_clean(upload("anh.jpg", broken))
+    assert refused.value.code == "unreadable"

@@ -142,6 +142,24 @@ def test_photos_lose_their_location_data_and_get_a_thumbnail(client, lights, dja
         assert max(Image.open(f).size) <= 320
 
 
+def test_with_a_worker_the_thumbnail_is_made_outside_the_request(client, lights, settings,
+                                                                  django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the report is committed
+        answer = client.post(reverse("reports:new", args=[A]), {
+            **form(lights), "photos": [SimpleUploadedFile("den.jpg", _phone_photo(), content_type="image/jpeg")]})
+    photo = Report.objects.get().photos.get()
+    assert answer.status_code == 302 and photo.thumbnail is None  # queued, not made in the request
+    assert DBTaskResult.objects.filter(task_path__endswith="make_thumbnail", args_kwargs__args=[photo.pk]).exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    photo.refresh_from_db()
+    assert photo.thumbnail is not None and photo.thumbnail.content_type == "image/jpeg"
+
+
 def test_a_file_that_is_not_a_photo_refuses_the_whole_report(client, lights):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
