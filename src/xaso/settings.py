@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xaso.modules.dossiers",
     "xaso.modules.documents",
     "xaso.modules.reports",
+    "xaso.modules.petitions",
 ]
 
 MIDDLEWARE = [

@@ -130,3 +130,27 @@ class Step(models.Model):
         abstract = True
         ordering = ("at", "id")
         verbose_name = gettext_lazy("step")
+
+
+def escalate_once(overdue, *, action: str, tell: Callable) -> int:
+    """Mark each record of ``overdue`` (a queryset of records with an ``escalated_at`` field) as escalated
+    and call ``tell(record)`` for it, once per record: the row is locked and checked again, so two runs at
+    once (or a second run the same day) tell nobody twice. Audited as ``action``; returns how many.
+
+    The escalation of overdue dossiers, field reports and petitions: each module says which records are
+    overdue and whom it tells, the "once" and the audit are here.
+    """
+    model = overdue.model
+    count = 0
+    for pk in list(overdue.filter(escalated_at__isnull=True).values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = model.objects.select_for_update(of=("self",)).get(pk=pk)
+            if locked.escalated_at is not None:
+                continue
+            locked.escalated_at = timezone.now()
+            locked.save(update_fields=["escalated_at"])
+            due = getattr(locked, "due_date", None)
+            audit.record(actor=None, action=action, obj=locked, after={"due_date": due.isoformat() if due else None})
+            tell(locked)
+            count += 1
+    return count

@@ -79,4 +79,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reports.report.handle": COMMUNE_ROLES | ADMINISTRATORS,
     "reports.report.triage": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER, Role.IT_OFFICER} | ADMINISTRATORS,
     "reports.category.manage": COMMUNE_LEADERS | {Role.IT_OFFICER} | ADMINISTRATORS,
+    # Petitions (kiến nghị, phản ánh): every official of the commune sees them and may be given one to answer;
+    # leaders, the one-stop officer and the clerk accept, route, forward, return and publish them; the
+    # province keeps the dated deadline rules.
+    "petitions.petition.view": OFFICIALS,
+    "petitions.petition.handle": COMMUNE_ROLES | ADMINISTRATORS,
+    "petitions.petition.triage": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER, Role.CLERK} | ADMINISTRATORS,
+    "petitions.rule.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
 }

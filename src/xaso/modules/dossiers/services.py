@@ -22,6 +22,7 @@ from xaso.core.accounts.roles import Role
 from xaso.core.audit.services import record
 from xaso.core.clock.calendar import calendar_for
 from xaso.core.files.services import file_check, file_store
+from xaso.core.workflow import escalate_once
 
 from . import events
 from .models import Channel, Dossier, DossierComponent, Paper, Rating, ServiceCenter, Status
@@ -372,21 +373,12 @@ def dossiers_escalate_overdue(*, today: date | None = None) -> int:
     """Tell the chairperson about every running dossier past its date, once per dossier."""
     from xaso.core.accounts.models import User
 
-    today = today or timezone.localdate()
-    count = 0
-    for dossier in Dossier.objects.overdue(today).filter(escalated_at__isnull=True).select_related("commune"):
-        with transaction.atomic():
-            locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-            if locked.escalated_at is not None:
-                continue
-            locked.escalated_at = timezone.now()
-            locked.save(update_fields=["escalated_at"])
-            record(actor=None, action="xaso.dossiers.dossier.escalated", obj=locked,
-                   after={"due_date": locked.due_date.isoformat()})
-            leaders = User.objects.filter(commune=locked.commune, role=Role.CHAIRPERSON, is_active=True)
-            events.escalated(locked, leaders)
-            count += 1
-    return count
+    def tell(dossier):
+        events.escalated(dossier, User.objects.filter(commune_id=dossier.commune_id, role=Role.CHAIRPERSON,
+                                                      is_active=True))
+
+    return escalate_once(Dossier.objects.overdue(today or timezone.localdate()),
+                         action="xaso.dossiers.dossier.escalated", tell=tell)
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------

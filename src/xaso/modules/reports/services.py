@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from xaso.core import sequences
 from xaso.core.accounts.permissions import can
-from xaso.core.audit.services import record
 from xaso.core.clock.calendar import calendar_for
 from xaso.core.files.images import photo_clean
 from xaso.core.files.services import file_store
 from xaso.core.places import boundary
+from xaso.core.workflow import escalate_once
 
 from . import events
 from .models import OPEN, Category, Photo, Report, Route, Status
@@ -229,19 +229,9 @@ def reports_escalate_overdue(*, today=None) -> int:
     from xaso.core.accounts.models import User
     from xaso.core.accounts.roles import Role
 
-    today = today or timezone.localdate()
-    count = 0
-    overdue = Report.objects.filter(status__in=OPEN, due_date__lt=today, escalated_at__isnull=True)
-    for report in overdue.select_related("commune", "category", "handler"):
-        with transaction.atomic():
-            locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
-            if locked.escalated_at is not None:
-                continue
-            locked.escalated_at = timezone.now()
-            locked.save(update_fields=["escalated_at"])
-            record(actor=None, action="xaso.reports.report.escalated", obj=locked,
-                   after={"due_date": locked.due_date.isoformat()})
-            leaders = list(User.objects.filter(commune=locked.commune, role=Role.CHAIRPERSON, is_active=True))
-            events.escalated(locked, [*leaders, *([locked.handler] if locked.handler_id else [])])
-            count += 1
-    return count
+    def tell(report):
+        leaders = list(User.objects.filter(commune_id=report.commune_id, role=Role.CHAIRPERSON, is_active=True))
+        events.escalated(report, [*leaders, *([report.handler] if report.handler_id else [])])
+
+    overdue = Report.objects.filter(status__in=OPEN, due_date__lt=today or timezone.localdate())
+    return escalate_once(overdue, action="xaso.reports.report.escalated", tell=tell)
