@@ -40,6 +40,8 @@ else:
     DEBUG = os.environ.get("XASO_DEBUG", "1") == "1"
 
 INSTALLED_APPS = [
+    # First, as Channels asks: its `runserver` serves the ASGI application (pages and WebSockets).
+    "daphne",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "xaso.modules.documents",
     "xaso.modules.reports",
     "xaso.modules.petitions",
+    "xaso.modules.community",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +99,17 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "xaso.urls"
 WSGI_APPLICATION = "xaso.wsgi.application"
+ASGI_APPLICATION = "xaso.asgi.application"
+# The live pages' messages between processes (docs/decisions/0023-village-channels.md): in this process's
+# memory by default (one server process, as the demo runs), through Redis when the deployment runs several.
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer",
+         "CONFIG": {"hosts": [os.environ["XASO_CHANNEL_REDIS_URL"]]}}
+        if os.environ.get("XASO_CHANNEL_REDIS_URL")
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 TEMPLATES = [
     {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/", include("xaso.modules.reports.urls")),
     path("open311/", include("xaso.modules.reports.open311_urls")),
     path("petitions/", include("xaso.modules.petitions.urls")),
+    path("community/", include("xaso.modules.community.urls")),
     path("api/v1/places/", include("xaso.core.places.api")),
     path("api/v1/model/", include("xaso.core.catalogue.api")),
     path("api/v1/calendar/", include("xaso.core.clock.api")),

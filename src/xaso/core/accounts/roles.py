@@ -86,4 +86,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "petitions.petition.handle": COMMUNE_ROLES | ADMINISTRATORS,
     "petitions.petition.triage": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER, Role.CLERK} | ADMINISTRATORS,
     "petitions.rule.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    # Village channels: the commune's officials read and moderate every group of their commune (the
+    # village head only their own village's, by membership); leaders, the clerk and IT open groups and
+    # name the village heads.
+    "community.group.moderate": COMMUNE_ROLES - {Role.VILLAGE_HEAD, Role.DIGITAL_TEAM_MEMBER} | ADMINISTRATORS,
+    "community.group.manage": COMMUNE_LEADERS | {Role.CLERK, Role.IT_OFFICER} | ADMINISTRATORS,
 }
