@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Exports, once: every table a page shows can be downloaded as CSV, XLSX or JSON.
+"""Exports, once: every table a page shows can be downloaded as CSV, XLSX or JSON, and a table of
+places also as GeoJSON (for QGIS and the province's GIS).
 
 A view builds its table as columns plus rows and calls `respond`; the same rows feed the page.
 CSV starts with a byte-order mark because Excel, which officials live in, needs it for Vietnamese.
@@ -22,14 +23,16 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "geojson": "application/geo+json",
 }
 PARAM = "export"
 
 
-def requested(request) -> str | None:
-    """The export format the request asks for (?export=csv|xlsx|json), or None for the page."""
+def requested(request, *, places: bool = False) -> str | None:
+    """The export format the request asks for (?export=csv|xlsx|json, and geojson when the rows are
+    ``places``), or None for the page."""
     fmt = request.GET.get(PARAM)
-    return fmt if fmt in FORMATS else None
+    return fmt if fmt in FORMATS and (places or fmt != "geojson") else None
 
 
 def _safe_cell(value):
@@ -48,12 +51,24 @@ def _xlsx_cell(value):
     return _safe_cell(value)
 
 
-def respond(fmt: str, *, filename: str, columns: Sequence[tuple[str, str]], rows: Iterable[dict]) -> HttpResponse:
-    """columns: (key, header) pairs; rows: dicts keyed by those keys."""
+def respond(fmt: str, *, filename: str, columns: Sequence[tuple[str, str]], rows: Iterable[dict],
+            point: tuple[str, str] = ("latitude", "longitude")) -> HttpResponse:
+    """columns: (key, header) pairs; rows: dicts keyed by those keys. For GeoJSON, ``point`` names the keys
+    of each row's latitude and longitude; a row without them is a feature without geometry, as RFC 7946
+    allows, so that the export holds the same rows as the other formats."""
     keys = [k for k, _ in columns]
     headers = [str(h) for _, h in columns]
     rows = list(rows)
-    if fmt == "json":
+    if fmt == "geojson":
+        lat, lon = point
+        features = [{"type": "Feature",
+                     "geometry": ({"type": "Point", "coordinates": [float(r[lon]), float(r[lat])]}
+                                  if r.get(lat) is not None and r.get(lon) is not None else None),
+                     "properties": {k: r.get(k) for k in keys}} for r in rows]
+        body = json.dumps({"type": "FeatureCollection", "features": features}, cls=DjangoJSONEncoder,
+                          ensure_ascii=False)
+        response = HttpResponse(body, content_type=FORMATS[fmt])
+    elif fmt == "json":
         body = json.dumps([{k: r.get(k) for k in keys} for r in rows], cls=DjangoJSONEncoder, ensure_ascii=False)
         response = HttpResponse(body, content_type=FORMATS[fmt])
     elif fmt == "csv":

@@ -23,13 +23,14 @@ VIEWS = {"open": gettext_lazy("Open"), "mine": gettext_lazy("Mine"), "all": gett
 COLUMNS = [("code", gettext_lazy("Code")), ("category", gettext_lazy("Category")),
            ("description", gettext_lazy("Description")), ("village", gettext_lazy("Village")),
            ("status", gettext_lazy("Status")), ("handler", gettext_lazy("Handler")),
-           ("reported", gettext_lazy("Reported at")), ("due_date", gettext_lazy("To be resolved by"))]
+           ("reported", gettext_lazy("Reported at")), ("due_date", gettext_lazy("To be resolved by")),
+           ("latitude", gettext_lazy("Latitude")), ("longitude", gettext_lazy("Longitude"))]
 
 
 def _row(r) -> dict:
     return {"code": r.code, "category": r.category.name, "description": r.description,
             "village": str(r.village or ""), "status": r.get_status_display(), "handler": str(r.handler or ""),
-            "reported": r.created_at, "due_date": r.due_date}
+            "reported": r.created_at, "due_date": r.due_date, "latitude": r.latitude, "longitude": r.longitude}
 
 
 @officials_only
@@ -38,7 +39,7 @@ def work(request, commune_code):
     commune = selectors.commune_for_official(user=request.user, commune_code=commune_code)
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "open"
     qs = selectors.work_list(user=request.user, commune=commune, view=view)
-    if fmt := exports.requested(request):
+    if fmt := exports.requested(request, places=True):
         return exports.respond(fmt, filename=f"xaso-reports-{commune.code}-{view}", columns=COLUMNS,
                                rows=(_row(r) for r in qs))
     return render(request, "reports/work.html", {"commune": commune, "reports": qs[:100], "count": qs.count(),

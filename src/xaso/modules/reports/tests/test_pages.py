@@ -2,11 +2,13 @@
 """The field-report pages: filing from a phone (anonymous allowed), the question about reports nearby,
 the public map and page without personal data, the officials' work list and steps, the verdict."""
 
+import json
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from xaso.core.places.models import Village
 from xaso.modules.reports import services
 from xaso.modules.reports.models import Category, Report, Status
 
@@ -70,6 +72,26 @@ def test_bad_input_is_refused_and_nothing_is_filed(client, lights):
     page = client.get(script["Location"]).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;" in page  # kept as text, shown escaped
     assert report.description.startswith("<script>")
+
+
+def test_the_officials_list_downloads_as_geojson_for_a_gis(users, client_for, lights):
+    village = Village.objects.create(commune=lights.commune, name="Tổ dân phố 9")
+    placed = services.report_file(actor=None, commune=lights.commune, category=lights, description="Đèn hỏng",
+                                  place=services.Place(latitude=Decimal("20.951000"), longitude=Decimal("107.080000")),
+                                  reporter=services.Reporter(name="Nguyễn Thị Dân", phone="0912000111"))
+    services.report_file(actor=None, commune=lights.commune, category=lights, description="Đèn thôn",
+                         place=services.Place(village=village), reporter=services.Reporter())
+    url = reverse("reports:work", args=[A])
+    answer = client_for("sam").get(url, {"export": "geojson", "view": "all"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/geo+json"
+    features = {f["properties"]["code"]: f for f in json.loads(answer.content)["features"]}
+    assert features[placed.code]["geometry"] == {"type": "Point", "coordinates": [107.08, 20.951]}
+    assert [f["geometry"] for c, f in features.items() if c != placed.code] == [None]  # kept, without a point
+    assert features[placed.code]["properties"]["category"] == "Đèn đường hỏng"
+    assert "0912000111" not in answer.content.decode()  # the table's columns only: no reporter
+    # A table without places is not offered as GeoJSON: the page answers instead of a download.
+    figures = client_for("sam").get(reverse("reports:figures", args=[A]), {"export": "geojson", "table": "status"})
+    assert figures.status_code == 200 and figures["Content-Type"].startswith("text/html")
 
 
 def test_an_official_handles_it_and_the_reporter_gives_a_verdict(users, client_for, lights):
