@@ -11,7 +11,7 @@ from xaso.core.accounts.models import User
 from xaso.core.places.models import Commune, Village
 
 from . import services
-from .models import Category, Report, Route
+from .models import Category, Report, ResponseTemplate, Route
 
 # (code, name, group, working days) — sample categories, marked so on the pages' descriptions.
 CATEGORIES = (
@@ -32,8 +32,18 @@ REPORTS = (
 )
 
 
+# (title, category code or None for every category, text) — sample prepared answers.
+RESPONSES = (
+    ("Đã khắc phục", None, "UBND đã cử cán bộ kiểm tra và khắc phục xong. Cảm ơn ông/bà đã phản ánh."),
+    ("Đã thay bóng đèn", "den-duong",
+     "Đơn vị chiếu sáng đã thay bóng và kiểm tra lại tuyến đèn; đèn đã sáng bình thường."),
+    ("Đã thu gom rác", "rac-thai", "Tổ vệ sinh môi trường đã thu gom và vệ sinh khu vực trong ngày."),
+    ("Cần thêm thông tin", None, "Đề nghị ông/bà cho biết thêm vị trí cụ thể (số nhà, ngõ) để cán bộ đến kiểm tra."),
+)
+
+
 def seed(*, today: date) -> dict[str, int]:
-    made = {"report categories": 0, "field reports": 0}
+    made = {"report categories": 0, "field reports": 0, "prepared answers": 0}
     for code, slug in SLUGS.items():
         commune = Commune.objects.get(pk=code)
         specialist = User.objects.get(username=f"{slug}-specialist")
@@ -42,6 +52,13 @@ def seed(*, today: date) -> dict[str, int]:
                 "name": name, "group": group, "deadline_days": days, "handler": specialist,
                 "description": "Lĩnh vực mẫu (dữ liệu mẫu): xã điều chỉnh theo thực tế."})
             made["report categories"] += created
+        it_officer = User.objects.get(username=f"{slug}-it-officer")
+        for title, key, text in RESPONSES:
+            if not ResponseTemplate.objects.filter(commune=commune, title=title).exists():
+                category = Category.objects.get(commune=commune, code=key) if key else None
+                services.response_template_save(actor=it_officer, commune=commune, title=title, text=text,
+                                                category=category)
+                made["prepared answers"] += 1
     commune = Commune.objects.get(pk="06688")
     village_head = User.objects.get(username="halong-village-head")
     first_village = Village.objects.filter(commune=commune).order_by("name").first()

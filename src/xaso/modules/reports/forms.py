@@ -68,8 +68,40 @@ class AssignForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer to the reporter"), max_length=3000,
+    """The answer typed, or a prepared one picked (its text then fills the box, where the page's script
+    lets the official adapt it; without the script the prepared text is sent as it is)."""
+
+    template = forms.ModelChoiceField(label=_("Prepared answer"), queryset=None, required=False,
+                                      empty_label=_("— write my own —"))
+    answer = forms.CharField(label=_("Answer to the reporter"), max_length=3000, required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = responses
+        if not responses.exists():
+            del self.fields["template"]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("answer") or "").strip():
+            if data.get("template") is None:
+                raise forms.ValidationError(_("Write the answer to the reporter, or pick a prepared one."))
+            data["answer"] = data["template"].text
+        return data
+
+
+class ResponseTemplateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False,
+                                      empty_label=_("Every category"))
+    text = forms.CharField(label=_("Answer to the reporter"), max_length=3000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = commune.report_categories.all()
 
 
 class NoteForm(forms.Form):

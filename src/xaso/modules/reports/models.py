@@ -162,3 +162,23 @@ class Photo(CommuneOwned):
     @classmethod
     def owner_q(cls, user_id: int) -> Q:
         return Q(report__reporter_id=user_id)
+
+
+class ResponseTemplate(CommuneOwned):
+    """A prepared answer an official picks when resolving a report (FixMyStreet's response templates), then
+    adapts: for one category, or for every category when none is named."""
+
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("category"), help_text=_("Empty: offered for every category."))
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("answer to the reporter"), max_length=3000)
+    active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("response template")
+        ordering = ("title", "pk")
+        constraints = [models.UniqueConstraint(fields=["commune", "title"], name="reports_response_title_once")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Reads of field reports: the public's (no personal data leaves through these pages) and the officials'."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -8,7 +9,7 @@ from xaso.core.accounts.models import User
 from xaso.core.accounts.permissions import can
 from xaso.core.places.models import Commune
 
-from .models import Report, Status
+from .models import Report, ResponseTemplate, Status
 from .workflow import HANDLE, VIEW
 
 
@@ -61,3 +62,9 @@ def report_for_official(*, user, commune, code: str) -> Report:
 def handlers(commune):
     people = User.objects.filter(commune=commune, is_active=True).order_by("full_name", "username")
     return User.objects.filter(pk__in=[u.pk for u in people if can(u, HANDLE, commune)]).order_by("full_name")
+
+
+def responses(*, commune, category=None):
+    """The prepared answers offered when resolving: the category's own and those for every category."""
+    qs = ResponseTemplate.objects.filter(commune=commune, active=True)
+    return qs.filter(Q(category=category) | Q(category__isnull=True)) if category is not None else qs

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core import sequences
 from xaso.core.accounts.permissions import can
+from xaso.core.audit.services import record
 from xaso.core.clock.calendar import calendar_for
 from xaso.core.files.images import photo_clean
 from xaso.core.files.services import file_store
@@ -26,7 +27,7 @@ from xaso.core.places import boundary
 from xaso.core.workflow import escalate_once
 
 from . import events
-from .models import OPEN, Category, Photo, Report, Route, Status
+from .models import OPEN, Category, Photo, Report, ResponseTemplate, Route, Status
 from .tasks import make_thumbnail
 from .workflow import HANDLE, REPORT
 
@@ -221,6 +222,32 @@ def report_step(*, actor, report: Report, name: str, note: str = "", version: in
     return _fire(report, name, actor=actor, version=version, note=note, holder=report.handler)
 
 
+
+
+MANAGE = "reports.category.manage"
+
+
+@transaction.atomic
+def response_template_save(*, actor, commune, title: str, text: str, category: Category | None = None,
+                           active: bool = True, template: ResponseTemplate | None = None) -> ResponseTemplate:
+    """Add a prepared answer, or change ``template``; audited. The commune's leaders and IT officer keep them."""
+    if not can(actor, MANAGE, commune):
+        raise PermissionDenied(MANAGE)
+    if category is not None and category.commune_id != commune.pk:
+        raise ValidationError({"category": _("This category is not the commune's.")})
+    if template is not None and template.commune_id != commune.pk:
+        raise PermissionDenied(MANAGE)
+    found = template or ResponseTemplate(commune=commune)
+    before = None if template is None else {"title": template.title, "text": template.text,
+                                            "category": template.category_id, "active": template.active}
+    found.title, found.text, found.category, found.active = title.strip(), text.strip(), category, active
+    found.full_clean(exclude=["commune", "category"])
+    if ResponseTemplate.objects.filter(commune=commune, title=found.title).exclude(pk=found.pk).exists():
+        raise ValidationError({"title": _("Another prepared answer has this title.")})
+    found.save()
+    record(actor=actor, action="xaso.reports.response.saved", obj=found, before=before,
+           after={"title": found.title, "text": found.text, "category": found.category_id, "active": found.active})
+    return found
 
 
 def reports_escalate_overdue(*, today=None) -> int:

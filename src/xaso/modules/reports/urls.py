@@ -15,4 +15,5 @@ urlpatterns = [
     path("communes/<str:commune_code>/work/", views.work, name="work"),
     path("communes/<str:commune_code>/work/<str:code>/", views.case, name="case"),
     path("communes/<str:commune_code>/figures/", views.stats, name="figures"),
+    path("communes/<str:commune_code>/responses/", views.responses, name="responses"),
 ]

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from xaso.core import exports
+from xaso.core.accounts.permissions import can, require
 from xaso.core.catalogue.views import officials_only
 
 from . import figures, selectors, services
-from .forms import AnswerForm, AssignForm, NoteForm
+from .forms import AnswerForm, AssignForm, NoteForm, ResponseTemplateForm
+from .models import ResponseTemplate
 from .workflow import REPORT
 
 VIEWS = {"open": gettext_lazy("Open"), "mine": gettext_lazy("Mine"), "all": gettext_lazy("All")}
@@ -85,7 +87,8 @@ def _form(name, report, data=None):
         return AssignForm(data, handlers=selectors.handlers(report.commune), prefix=name,
                           initial={"handler": report.handler_id})
     if name == "resolve":
-        return AnswerForm(data, prefix=name)
+        return AnswerForm(data, prefix=name, responses=selectors.responses(commune=report.commune,
+                                                                          category=report.category))
     if name in ("triage", "start", "ask_reporter", "reporter_answered"):
         return NoteForm(data, prefix=name)
     return None  # merge, reopen, close: not from this page
@@ -131,4 +134,47 @@ def case(request, commune_code, code):
     return render(request, "reports/case.html", {
         "commune": commune, "report": report, "actions": actions, "steps": report.steps.all(),
         # The reporter asked to stay unknown to the officials handling it: these pages never show who.
-        "show_reporter": not report.hide_identity, "today": timezone.localdate()})
+        "show_reporter": not report.hide_identity, "today": timezone.localdate(),
+        "response_texts": {t.pk: t.text for t in selectors.responses(commune=commune, category=report.category)}})
+
+
+def _response_form(commune, template=None, data=None):
+    # Each prepared answer is edited in its own form on the page, so its fields carry its own prefix.
+    if template is None:
+        return ResponseTemplateForm(data, commune=commune)
+    return ResponseTemplateForm(data, commune=commune, prefix=f"t{template.pk}", initial={
+        "title": template.title, "category": template.category_id, "text": template.text, "active": template.active})
+
+
+@officials_only
+@require_http_methods(["GET", "POST"])
+def responses(request, commune_code):
+    """The commune's prepared answers: everyone handling reports reads them, leaders and IT keep them. A POST
+    with ``id`` changes that one, without it adds one."""
+    commune = selectors.commune_for_official(user=request.user, commune_code=commune_code)
+    may_manage = can(request.user, services.MANAGE, commune)
+    templates = list(ResponseTemplate.objects.filter(commune=commune).select_related("category"))
+    forms = {t.pk: _response_form(commune, t) for t in templates} if may_manage else {}
+    forms[None] = _response_form(commune) if may_manage else None
+    status = 200
+    if request.method == "POST":
+        require(request.user, services.MANAGE, commune)
+        key = int(request.POST["id"]) if request.POST.get("id", "").isdigit() else None
+        if key is not None and key not in forms:
+            raise Http404
+        template = next((t for t in templates if t.pk == key), None)
+        form = forms[key] = _response_form(commune, template, request.POST)
+        if form.is_valid():
+            try:
+                services.response_template_save(actor=request.user, commune=commune, template=template,
+                                                **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The prepared answer is saved."))
+                return redirect("reports:responses", commune.code)
+        status = 400
+    return render(request, "reports/responses.html", {
+        "commune": commune, "rows": [(t, forms.get(t.pk)) for t in templates], "form": forms[None]},
+        status=status)

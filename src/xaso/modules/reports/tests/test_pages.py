@@ -224,3 +224,55 @@ def test_the_figures_count_by_category_and_measure_time_and_timeliness(users, cl
         "start": (now.date() - timedelta(days=30)).isoformat(), "table": "category", "export": "csv"})
     assert "Đèn đường hỏng,3" in csv.content.decode("utf-8-sig")
     assert client_for("charlie").get(reverse("reports:figures", args=[A])).status_code == 404
+
+
+def test_prepared_answers_are_kept_by_the_leaders_and_picked_when_resolving(users, client_for, lights):
+    from xaso.core.audit.models import AuditEvent
+    from xaso.modules.reports.models import ResponseTemplate
+
+    page = reverse("reports:responses", args=[A])
+    # A specialist reads them but may not add one; the chairperson adds them, for a category or for all.
+    assert client_for("sam").get(page).status_code == 200
+    assert client_for("sam").post(page, {"title": "X", "text": "Y"}).status_code == 403
+    hana = client_for("hana")
+    assert hana.post(page, {"title": "Đã thay bóng", "category": lights.pk, "active": "on",
+                            "text": "Đã thay bóng đèn, tuyến đèn sáng bình thường."}).status_code == 302
+    rubbish = Category.objects.create(commune=lights.commune, code="rac", name="Rác thải")
+    hana.post(page, {"title": "Rác", "category": rubbish.pk, "active": "on", "text": "Đã thu gom."})
+    hana.post(page, {"title": "Chung", "active": "on", "text": "Đã khắc phục xong."})
+    twice = hana.post(page, {"title": "Chung", "active": "on", "text": "Khác"})
+    assert twice.status_code == 400 and ResponseTemplate.objects.count() == 3  # a title is used once
+    general = ResponseTemplate.objects.get(title="Chung")
+    hana.post(page, {"id": general.pk, f"t{general.pk}-title": "Chung", f"t{general.pk}-text": "Đã xử lý xong."})
+    general.refresh_from_db()
+    assert general.text == "Đã xử lý xong." and not general.active  # unticked: no longer offered
+    assert AuditEvent.objects.filter(action="xaso.reports.response.saved").count() == 4
+
+    report = services.report_file(actor=users["cindy"], commune=lights.commune, category=lights,
+                                  description="Đèn hỏng", place=services.Place(latitude=Decimal("20.95"),
+                                                                               longitude=Decimal("107.08")),
+                                  reporter=services.Reporter())
+    sam, case = client_for("sam"), reverse("reports:case", args=[A, report.code])
+    offered = sam.get(case).context["actions"]
+    resolve = next(a["form"] for a in offered if a["name"] == "resolve")
+    assert [t.title for t in resolve.fields["template"].queryset] == ["Đã thay bóng"]  # its category, offered
+    sam.post(case, {"action": "start", "version": report.version})
+    report.refresh_from_db()
+    empty = sam.post(case, {"action": "resolve", "version": report.version, "resolve-answer": " "})
+    assert empty.status_code == 200 and Report.objects.get().status == Status.IN_PROGRESS  # nothing to send
+    picked = ResponseTemplate.objects.get(title="Đã thay bóng")
+    sam.post(case, {"action": "resolve", "version": report.version, "resolve-template": picked.pk,
+                    "resolve-answer": ""})
+    report.refresh_from_db()
+    assert report.status == Status.RESOLVED and report.public_note == picked.text
+
+
+def test_another_communes_prepared_answer_cannot_be_changed(users, client_for, lights):
+    from xaso.modules.reports.models import ResponseTemplate
+
+    theirs = ResponseTemplate.objects.create(commune=users["charlie"].commune, title="Của xã khác", text="…")
+    answer = client_for("hana").post(reverse("reports:responses", args=[A]), {
+        "id": theirs.pk, f"t{theirs.pk}-title": "Đổi", f"t{theirs.pk}-text": "Đổi"})
+    assert answer.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.title == "Của xã khác"
