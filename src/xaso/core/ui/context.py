@@ -15,12 +15,17 @@ def navigation(request):
     if scope.kind == "person":
         items.append((_("My dossiers"), reverse("dossiers:mine")))
         items.append((_("My e-data store"), reverse("dossiers:papers")))
+        items.append((_("My field reports"), reverse("reports:mine")))
+        items.append((_("My petitions"), reverse("petitions:mine")))
+        items.append((_("My village groups"), reverse("community:mine")))
     if scope.kind == "commune":
         items.append((_("Dossiers"), reverse("dossiers:inbox", args=[scope.commune_id])))
         items.append((_("Queue"), reverse("queue:counters", args=[scope.commune_id])))
         items.append((_("Documents"), reverse("documents:registers", args=[scope.commune_id])))
         items.append((_("Signing keys"), reverse("signing:keys", args=[scope.commune_id])))
         items.append((_("Field reports"), reverse("reports:work", args=[scope.commune_id])))
+        items.append((_("Petitions"), reverse("petitions:work", args=[scope.commune_id])))
+        items.append((_("Village groups"), reverse("community:commune", args=[scope.commune_id])))
         items.append((_("Our procedures"), reverse("procedures:commune", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))

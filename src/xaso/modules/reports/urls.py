@@ -10,6 +10,7 @@ urlpatterns = [
     path("communes/<str:commune_code>/new/", views_public.new, name="new"),
     path("communes/<str:commune_code>/map.geojson", views_public.geojson, name="geojson"),
     path("r/<str:code>/", views_public.report, name="report"),
+    path("mine/", views_public.mine, name="mine"),
     path("r/<str:code>/photos/<int:photo_id>", views_public.photo, name="photo"),
     # Officials of the commune.
     path("communes/<str:commune_code>/work/", views.work, name="work"),

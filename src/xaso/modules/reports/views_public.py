@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FloatField
 from django.db.models.functions import Cast, TruncDate
@@ -21,7 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import selectors, services
 from .forms import RatingForm, ReportForm
-from .models import Status
+from .models import Report, Status
 
 MAP_LIMIT = 2000  # markers in one answer: a viewport wider than that is zoomed in on first
 
@@ -30,7 +31,9 @@ def _map_settings() -> dict:
     return {"tiles": settings.XASO_MAP_TILES_URL, "attribution": settings.XASO_MAP_TILES_ATTRIBUTION}
 
 
+# Ten an hour from one address, and ten from one signed-in person wherever they post from.
 @ratelimit(key="ip", rate="10/h", method="POST", block=False)
+@ratelimit(group="reports.new.person", key="user_or_ip", rate="10/h", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def new(request, commune_code):
     commune = selectors.commune(commune_code)
@@ -64,6 +67,14 @@ def new(request, commune_code):
                 return redirect("reports:report", report.code)
     return render(request, "reports/new.html", {"commune": commune, "form": form, "nearby": nearby,
                                                 "map": _map_settings()}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_safe
+def mine(request):
+    """The reports one filed while signed in, newest first, with where each stands."""
+    reports = Report.objects.filter(reporter=request.user).select_related("category", "commune")
+    return render(request, "reports/mine.html", {"reports": reports[:200]})
 
 
 @require_safe

@@ -276,3 +276,26 @@ def test_another_communes_prepared_answer_cannot_be_changed(users, client_for, l
     assert answer.status_code == 404
     theirs.refresh_from_db()
     assert theirs.title == "Của xã khác"
+
+
+def test_a_signed_in_person_is_limited_wherever_they_post_from(client_for, lights):
+    cindy = client_for("cindy")
+    for n in range(10):
+        cindy.post(reverse("reports:new", args=[A]), form(lights, key=f"p{n}", latitude=f"20.9{n}1000"),
+                   REMOTE_ADDR=f"10.0.0.{n + 1}")
+    assert Report.objects.count() == 10
+    answer = cindy.post(reverse("reports:new", args=[A]), form(lights, key="p99", latitude="20.800000"),
+                        REMOTE_ADDR="10.0.0.99")
+    assert answer.status_code == 400 and Report.objects.count() == 10
+
+
+def test_a_person_follows_their_own_reports_only(users, client, client_for, lights):
+    def filed(who):
+        return services.report_file(actor=users[who] if who else None, commune=lights.commune, category=lights,
+                                    description="Đèn hỏng", place=services.Place(latitude=Decimal("20.95"),
+                                                                                 longitude=Decimal("107.08")),
+                                    reporter=services.Reporter(name="Người khác" if not who else ""))
+    mine, anonymous = filed("cindy"), filed(None)
+    page = client_for("cindy").get(reverse("reports:mine")).content.decode()
+    assert mine.code in page and anonymous.code not in page
+    assert client.get(reverse("reports:mine")).status_code == 302  # sign in first
