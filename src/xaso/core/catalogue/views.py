@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from xaso.core import exports, tenancy
 from xaso.core.accounts.permissions import can
+from xaso.core.ui.forms import service_errors
 
 from . import registry, selectors, services
 from .forms import AdoptionForm, ComponentFilterForm, MatrixFilterForm, RoadmapFilterForm
@@ -102,12 +103,6 @@ def roadmap(request, commune_code: str):
     })
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -139,7 +134,7 @@ def adoption(request, commune_code: str, component_key: str):
                     if data["evidence_file"]:
                         services.adoption_add_evidence(actor=user, adoption=saved, upload=data["evidence_file"])
             except ValidationError as error:
-                _form_errors(form, error)
+                service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(request.path)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from xaso.core import exports
 from xaso.core.places.views import signed_in
+from xaso.core.ui.forms import service_errors
 
 from . import calendar, forms, selectors, services
 from .models import CalendarDay
@@ -40,13 +41,6 @@ def _columns():
             ("source_label", _("Source"))]
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page_url(province, year: int) -> str:
@@ -82,7 +76,7 @@ def province(request, province_code):
                         actor=request.user, province=None if data.get("national") else province, date=data["date"],
                         kind=data["kind"], name=data["name"], legal_basis=data["legal_basis"])
                 except ValidationError as error:
-                    _form_errors(day_form, error)
+                    service_errors(day_form, error)
                 else:
                     messages.success(request, _("%(date)s is saved.") % {"date": data["date"].strftime("%d/%m/%Y")})
                     return redirect(_page_url(province, data["date"].year))

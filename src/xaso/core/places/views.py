@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xaso.core import exports, tenancy
 from xaso.core.accounts.permissions import can, require
+from xaso.core.ui.forms import service_errors
 
 from . import forms, imports, selectors, services
 from .models import Village
@@ -40,13 +41,6 @@ def signed_in(view):
     return wrapper
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Communes --------------------------------------------------------------------------------------
@@ -98,7 +92,7 @@ def commune(request, commune_code):
                 services.commune_set_boundary(actor=request.user, commune=commune,
                                               geometry=None if upload is None else upload.read())
             except ValidationError as error:
-                _form_errors(boundary_form, error)
+                service_errors(boundary_form, error)
             else:
                 messages.success(request, _("The boundary is saved.") if upload else _("The boundary is removed."))
                 return redirect("places:commune", commune.code)
@@ -111,7 +105,7 @@ def commune(request, commune_code):
                 services.commune_set_area_type(actor=request.user, commune=commune,
                                                area_type=form.cleaned_data["area_type"])
             except ValidationError as error:
-                _form_errors(form, error)
+                service_errors(form, error)
             else:
                 messages.success(request, _("The area type is saved."))
                 return redirect("places:commune", commune.code)
@@ -159,7 +153,7 @@ def villages(request, commune_code):
             try:
                 village = services.village_create(actor=request.user, commune=commune, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                service_errors(form, error)
             else:
                 messages.success(request, _("“%(name)s” is added.") % {"name": village.name})
                 return redirect("places:villages", commune.code)
@@ -195,7 +189,7 @@ def village_rename(request, commune_code, village_id):
         try:
             village = services.village_rename(actor=request.user, village=village, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors(form, error)
         else:
             messages.success(request, _("“%(old)s” is now called “%(new)s”.") % {"old": old_name, "new": village.name})
             return redirect("places:villages", commune.code)
@@ -217,7 +211,7 @@ def village_merge(request, commune_code, village_id):
         try:
             village = services.village_merge(actor=request.user, village=village, into=into)
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors(form, error)
         else:
             messages.success(request, _("“%(name)s” is merged into “%(target)s”.")
                              % {"name": village.name, "target": into.name})

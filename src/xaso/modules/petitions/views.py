@@ -18,11 +18,11 @@ from xaso.core.accounts.permissions import can
 from xaso.core.catalogue.views import officials_only
 from xaso.core.clock.selectors import covers
 from xaso.core.places.models import Province
+from xaso.core.ui.forms import service_errors
 
 from . import selectors, services, summary
 from .forms import AnswerForm, AssignForm, EmptyForm, ForwardForm, NoteForm, PetitionForm, ReturnForm, RuleForm
 from .models import Topic
-from .views_public import form_errors
 from .workflow import PETITION, TRIAGE
 
 VIEWS = {"open": gettext_lazy("Open"), "mine": gettext_lazy("Mine"), "overdue": gettext_lazy("Overdue"),
@@ -72,7 +72,7 @@ def intake(request, commune_code):
                                                address=c["address"]),
                 attachments=c["attachments"], idempotency_key=c["idempotency_key"])
         except ValidationError as error:
-            form_errors(form, error)
+            service_errors(form, error)
         else:
             messages.success(request, _("Petition %(code)s recorded. Give the petitioner its follow-up code: "
                                         "%(token)s") % {"code": petition.code, "token": petition.token})
@@ -194,7 +194,7 @@ def rules(request, province_code):
             try:
                 services.rule_add(actor=request.user, province=province, rule=form.save(commit=False))
             except ValidationError as error:
-                form_errors(form, error)
+                service_errors(form, error)
             else:
                 messages.success(request, _("The rule was added."))
                 return redirect("petitions:rules", province.pk)

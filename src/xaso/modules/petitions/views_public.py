@@ -15,19 +15,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from xaso.core.places.views import signed_in
+from xaso.core.ui.forms import service_errors
 
 from . import selectors, services
 from .forms import ConsentForm, LookupForm, PetitionForm
 from .models import Channel, Topic
-
-
-def form_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @ratelimit(key="ip", rate="5/h", method="POST", block=False)
@@ -49,7 +41,7 @@ def new(request, commune_code):
                                                address=c["address"]),
                 attachments=c["attachments"], idempotency_key=c["idempotency_key"])
         except ValidationError as error:
-            form_errors(form, error)
+            service_errors(form, error)
         else:
             messages.success(request, _("Thank you: your petition %(code)s was received. Keep this page's address "
                                         "to follow it.") % {"code": petition.code})

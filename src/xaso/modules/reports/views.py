@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from xaso.core import exports
 from xaso.core.accounts.permissions import can, require
 from xaso.core.catalogue.views import officials_only
+from xaso.core.ui.forms import service_errors
 
 from . import figures, selectors, services
 from .forms import AnswerForm, AssignForm, NoteForm, ResponseTemplateForm
@@ -169,8 +170,7 @@ def responses(request, commune_code):
                 services.response_template_save(actor=request.user, commune=commune, template=template,
                                                 **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                service_errors(form, error)
             else:
                 messages.success(request, _("The prepared answer is saved."))
                 return redirect("reports:responses", commune.code)
