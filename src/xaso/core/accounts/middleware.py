@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core import tenancy
 
-from .signin import ACTIVITY_KEY, fully_signed_in
+from .signin import ACTIVITY_KEY, fully_signed_in, idle_minutes
 
 API_PREFIX = "/api/"
 ACTIVITY_RESOLUTION_SECONDS = 30
@@ -51,7 +51,7 @@ class SessionPolicyMiddleware:
     def idle_lock(self, request, user):
         now = int(time.time())
         last = request.session.get(ACTIVITY_KEY)
-        minutes = settings.XASO_IDLE_MINUTES_ADMIN if user.is_administrator else settings.XASO_IDLE_MINUTES
+        minutes = idle_minutes(user)
         if isinstance(last, int | float) and now - last > minutes * 60:
             return self.expire(request, minutes)
         # Writing the session on every request would be a database write per page; half a minute of

@@ -15,6 +15,7 @@ import time
 
 import django_otp
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.signals import user_login_failed
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,9 +29,14 @@ from .roles import PEOPLE
 
 PENDING_KEY = "xaso_signin_pending"
 SETUP_DEVICE_KEY = "xaso_signin_setup_device"
-ACTIVITY_KEY = "xaso_last_activity"  # read by SessionPolicyMiddleware (idle lock)
+ACTIVITY_KEY = "xaso_last_activity"  # read by SessionPolicyMiddleware and the live sockets (idle lock)
 # Time allowed between a correct password and the code: enough to open an authenticator app.
 PENDING_SECONDS = 5 * 60
+
+
+def idle_minutes(user) -> int:
+    """Minutes without activity after which a session ends: fewer for administrators."""
+    return settings.XASO_IDLE_MINUTES_ADMIN if user.is_administrator else settings.XASO_IDLE_MINUTES
 
 
 def fully_signed_in(user) -> bool:

@@ -21,7 +21,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from xaso.core import tenancy
-from xaso.core.accounts.signin import ACTIVITY_KEY
+from xaso.core.accounts.signin import ACTIVITY_KEY, idle_minutes
 
 from . import live, selectors
 from .access import access
@@ -36,8 +36,7 @@ def signed_in_user(scope):
     if user is None or not user.is_authenticated or session is None:
         return None
     last = session.get(ACTIVITY_KEY)
-    minutes = settings.XASO_IDLE_MINUTES_ADMIN if user.is_administrator else settings.XASO_IDLE_MINUTES
-    if not isinstance(last, int | float) or time.time() - last > minutes * 60:
+    if not isinstance(last, int | float) or time.time() - last > idle_minutes(user) * 60:
         return None
     device = None
     if persistent_id := session.get(DEVICE_ID_SESSION_KEY):
