@@ -51,3 +51,13 @@ def client_for(client, users):
         return c
 
     return make
+
+
+@pytest.fixture
+def keep_test_connection(monkeypatch):
+    """Channels' database calls and django-tasks-db's worker close "old" connections around their work, as
+    long-running processes should. In a test that runs inside one transaction this would close the test's
+    own connection (on PostgreSQL; SQLite's in-memory test database ignores it), which is why Django's test
+    client also stops closing connections during its requests. The code under test is unchanged."""
+    monkeypatch.setattr("channels.db.close_old_connections", lambda: None)
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)

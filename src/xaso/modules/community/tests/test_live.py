@@ -13,7 +13,7 @@ from xaso.modules.community import services
 from xaso.modules.community.consumers import REFUSED
 from xaso.modules.community.models import Kind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_test_connection")]
 
 
 def socket(group, client=None) -> WebsocketCommunicator:

@@ -164,7 +164,7 @@ def test_photos_lose_their_location_data_and_get_a_thumbnail(client, lights, dja
         assert max(Image.open(f).size) <= 320
 
 
-def test_with_a_worker_the_thumbnail_is_made_outside_the_request(client, lights, settings,
+def test_with_a_worker_the_thumbnail_is_made_outside_the_request(client, lights, settings, keep_test_connection,
                                                                   django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
