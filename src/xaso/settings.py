@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "xaso.modules.reports",
     "xaso.modules.petitions",
     "xaso.modules.community",
+    "xaso.modules.datasets",
 ]
 
 MIDDLEWARE = [
@@ -338,6 +339,8 @@ XASO_NATIONAL_PORTAL_URL = os.environ.get("XASO_NATIONAL_PORTAL_URL", "")
 XASO_DOCUMENT_AXIS_URL = os.environ.get("XASO_DOCUMENT_AXIS_URL", "")
 # The province's IOC / dashboard, which receives every change of a field report: empty = the local fake.
 XASO_IOC_URL = os.environ.get("XASO_IOC_URL", "")
+# The province's data-sharing platform (LGSP); empty: the local fake (docs/decisions/0024-commune-data.md).
+XASO_LGSP_URL = os.environ.get("XASO_LGSP_URL", "")
 # Open311 clients filing reports must give one of these keys (comma-separated); empty: filing is open, as the
 # public form is.
 XASO_OPEN311_API_KEYS = [k.strip() for k in os.environ.get("XASO_OPEN311_API_KEYS", "").split(",") if k.strip()]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("open311/", include("xaso.modules.reports.open311_urls")),
     path("petitions/", include("xaso.modules.petitions.urls")),
     path("community/", include("xaso.modules.community.urls")),
+    path("data/", include("xaso.modules.datasets.urls")),
     path("api/v1/places/", include("xaso.core.places.api")),
     path("api/v1/model/", include("xaso.core.catalogue.api")),
     path("api/v1/calendar/", include("xaso.core.clock.api")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("api/v1/queue/", include("xaso.modules.queue.api")),
     path("api/v1/dossiers/", include("xaso.modules.dossiers.api")),
     path("api/v1/documents/", include("xaso.modules.documents.api")),
+    path("api/v1/data/", include("xaso.modules.datasets.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

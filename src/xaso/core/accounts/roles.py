@@ -86,6 +86,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "petitions.petition.handle": COMMUNE_ROLES | ADMINISTRATORS,
     "petitions.petition.triage": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER, Role.CLERK} | ADMINISTRATORS,
     "petitions.rule.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    # Commune data (DL6, DL11): the province keeps the dictionary and catalogue, communes fill returns.
+    "datasets.definition.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "datasets.return.view": OFFICIALS,
+    "datasets.return.enter": COMMUNE_ROLES | ADMINISTRATORS,
+    "datasets.return.submit": COMMUNE_LEADERS | {Role.SPECIALIST, Role.CLERK} | ADMINISTRATORS,
+    # Who of these approves a given dataset is the dataset's choice (Dataset.approver).
+    "datasets.return.approve": COMMUNE_LEADERS | {Role.PROVINCE_OFFICIAL} | ADMINISTRATORS,
+    "datasets.province.view": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "datasets.values.import": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "datasets.apikey.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
     # Village channels: the commune's officials read and moderate every group of their commune (the
     # village head only their own village's, by membership); leaders, the clerk and IT open groups and
     # name the village heads.

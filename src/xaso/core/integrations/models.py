@@ -72,3 +72,19 @@ class IocRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class LgspRecord(models.Model):
+    """What the local fake of the province's data-sharing platform received (tests, the demo): each
+    publication once."""
+
+    kind = models.CharField(max_length=60)
+    key = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication received by the fake data-sharing platform")
+
+    def __str__(self) -> str:
+        return self.key
