@@ -1,2 +1,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_import
+
+urlpatterns = [
+    path("provinces/<str:province_code>/datasets/<str:dataset_code>/import/", views_import.values_import,
+         name="values_import"),
+]
