@@ -37,6 +37,8 @@ def benchmarks() -> list:
     A plain list, not a discovery: tests/test_bench.py checks that every module of this folder is in it.
     """
     from bench import (
+        data_aggregate,
+        data_import,
         dossier_inbox,
         dossier_lookup,
         dossier_report,
@@ -47,7 +49,7 @@ def benchmarks() -> list:
     )
 
     return [load_communes, province_matrix, dossier_lookup, dossier_inbox, dossier_report, report_map,
-            report_photo]
+            report_photo, data_aggregate, data_import]
 
 
 def best_of(repeat: int, once: Callable[[], float]) -> float:

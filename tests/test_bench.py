@@ -20,6 +20,8 @@ def test_it_lists_every_benchmark_module():
 def test_it_runs_each_benchmark_once(module, monkeypatch):
     monkeypatch.setenv("XASO_BENCH_DOSSIERS", "3000")  # the shape of the benchmark, not its size
     monkeypatch.setenv("XASO_BENCH_REPORTS", "3000")
+    monkeypatch.setenv("XASO_BENCH_VALUES", "3000")
+    monkeypatch.setenv("XASO_BENCH_DATA_COMMUNES", "20")
     result = module.run(repeat=1)
     assert result.name == module.NAME
     assert result.project_what and result.floor_what

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xaso.core import demo, tenancy
@@ -22,6 +23,7 @@ from xaso.core.accounts.roles import COMMUNE_ROLES, PEOPLE, Role
 from xaso.core.audit.models import AuditEvent
 from xaso.core.catalogue.models import Adoption, Status
 from xaso.core.places.models import Commune, Village
+from xaso.modules.datasets.models import Return, Value
 
 CODES = ("06688", "06862", "06994")
 
@@ -44,7 +46,8 @@ def accounts(settings) -> list[dict]:
 
 def counts() -> dict[str, int]:
     with tenancy.unscoped():
-        return {model.__name__: model.objects.count() for model in (User, Village, TOTPDevice, Adoption, AuditEvent)}
+        return {model.__name__: model.objects.count()
+                for model in (User, Village, TOTPDevice, Adoption, AuditEvent, Return, Value)}
 
 
 def test_it_creates_exactly_one_user_per_role_in_each_commune(db, demo_settings):
@@ -151,3 +154,36 @@ def test_the_audit_trail_it_leaves_verifies(db, demo_settings):
     out = StringIO()
     call_command("audit", "verify", stdout=out)
     assert out.getvalue().startswith("OK")
+
+
+def test_the_commune_data_story(db, demo_settings):
+    """Issue 6's demo: a quarterly dataset the three communes filled by form, by spreadsheet and offline, with
+    what xaso knows pre-filled and a rule violation caught; the province approved; a narrow API key."""
+    from django.test import Client
+
+    from xaso.core.integrations.models import Delivery
+    from xaso.modules.datasets import periods, services
+    from xaso.modules.datasets.models import Dataset, Status
+
+    run_demo()
+    with tenancy.unscoped():
+        dataset = Dataset.objects.get(code="QN.CDS.Q")
+        assert dataset.published_at and Dataset.objects.filter(is_sample=True, published_at=None).count() == 15
+        last = periods.containing("quarterly", timezone.localdate()).previous().key
+        rets = {r.commune_id: r for r in Return.objects.filter(dataset=dataset, period=last)}
+        assert {c: r.status for c, r in rets.items()} == {
+            "06688": Status.APPROVED, "06862": Status.SUBMITTED, "06994": Status.DRAFT}
+        for code, how in (("06688", "form"), ("06862", "upload"), ("06994", "offline")):
+            values = Value.objects.filter(ret=rets[code])
+            assert values.filter(element__code="CDS.HO", source=how).exists(), code
+            assert values.filter(element__code="CDS.HSTN", source="prefill").exists(), code
+        assert any(i.message.endswith("Số hộ nghèo không được lớn hơn số hộ gia đình.") for i in services.return_check(
+            rets["06994"]))
+        # Queued for the province's data-sharing platform, one publication per approval (sent after commit).
+        approved = Return.objects.filter(status=Status.APPROVED).count()
+        assert Delivery.objects.filter(system="lgsp").count() == approved == 4
+    secret = (demo_settings.VAR_DIR / "demo-api-key.txt").read_text(encoding="utf-8").strip()
+    api = Client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    rows = api.get("/api/v1/data/datasets/QN.CDS.Q/values/?page_size=500").json()["results"]
+    assert rows and {r["commune"] for r in rows} == {"06688"}
+    assert api.get("/api/v1/data/datasets/QN.CDS.Q/values/?commune=06862").status_code == 404

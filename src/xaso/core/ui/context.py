@@ -26,6 +26,7 @@ def navigation(request):
         items.append((_("Field reports"), reverse("reports:work", args=[scope.commune_id])))
         items.append((_("Petitions"), reverse("petitions:work", args=[scope.commune_id])))
         items.append((_("Village groups"), reverse("community:commune", args=[scope.commune_id])))
+        items.append((_("Data returns"), reverse("datasets:commune_returns", args=[scope.commune_id])))
         items.append((_("Our procedures"), reverse("procedures:commune", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
@@ -33,6 +34,10 @@ def navigation(request):
         items.append((_("Province matrix"), reverse("catalogue:matrix")))
         items.append((_("Communes"), reverse("places:communes")))
         items.append((_("Trusted authorities"), reverse("signing:trust")))
+    if scope.kind == "province":
+        items.append((_("Data catalogue"), reverse("datasets:catalogue", args=[scope.province_id])))
+        items.append((_("Data returns"), reverse("datasets:province_returns", args=[scope.province_id])))
+        items.append((_("API keys"), reverse("datasets:keys", args=[scope.province_id])))
     if scope.kind in ("province", "commune") and scope.province_id:
         items.append((_("Working-day calendar"), reverse("clock:province", args=[scope.province_id])))
     items.append((_("Verify a signature"), reverse("documents:verify")))

@@ -251,8 +251,18 @@ def return_check(ret: Return) -> list[validation.Issue]:
                                  for s in slots):
             issues.append(validation.Issue(element.code, "", _("%(code)s %(name)s: a figure is missing.")
                                            % {"code": element.code, "name": element.name}))
+    by_village = {item.element.code for item in ret.dataset.members()
+                  if item.element.disaggregation == Disaggregation.VILLAGE}
+    names = dict(Village.objects.filter(pk__in=villages).values_list("pk", "name"))
     for rule in ret.dataset.rules.all():
-        if validation.rule_holds(rule, totals) is False:
+        codes = {t for _sign, t in validation.terms(f"{rule.left} + {rule.right}") if not validation.is_number(t)}
+        if codes and codes <= by_village:  # a rule between figures kept by village holds in every village
+            for village_id in sorted(villages):
+                cell = {code: v.number for (code, slot), v in cells.items() if slot == slot_of(village_id, "")}
+                if validation.rule_holds(rule, cell) is False:
+                    issues.append(validation.Issue(rule.code, slot_of(village_id, ""),
+                                                   f"{names[village_id]}: {rule.message}", rule.severity))
+        elif validation.rule_holds(rule, totals) is False:
             issues.append(validation.Issue(rule.code, "", rule.message, rule.severity))
     previous = previous_values(ret)
     for (code, slot), value in cells.items():

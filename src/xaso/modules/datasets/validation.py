@@ -138,13 +138,13 @@ def terms(expression: str) -> list[tuple[int, str]]:
     return out
 
 
-def _is_number(token: str) -> bool:
+def is_number(token: str) -> bool:
     return bool(re.fullmatch(r"\d+(\.\d+)?", token))
 
 
 def check_expression(expression: str, codes: set[str]) -> None:
     """A rule's side may only name the dataset's numeric elements (DHIS2 refuses a rule on a missing one)."""
-    unknown = [t for _, t in terms(expression) if not _is_number(t) and t not in codes]
+    unknown = [t for _, t in terms(expression) if not is_number(t) and t not in codes]
     if unknown:
         raise ValidationError(_("No numeric element of this dataset has the code %(codes)s.")
                               % {"codes": ", ".join(unknown)}, code="unknown_element")
@@ -154,7 +154,7 @@ def evaluate(expression: str, figures: dict[str, Decimal]) -> Decimal | None:
     """The side's value, or None when a figure it needs is missing (the rule is then not checked)."""
     total = Decimal(0)
     for sign, token in terms(expression):
-        if _is_number(token):
+        if is_number(token):
             total += sign * Decimal(token)
         elif figures.get(token) is None:
             return None
