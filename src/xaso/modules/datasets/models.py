@@ -287,10 +287,13 @@ class Value(CommuneOwned):
 
     commune_path = "ret__commune"
 
-    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="values")
+    # Values are written a million at a time by the province's import: each index costs every row. The
+    # unique (ret, element, slot) index already serves every lookup by return; villages and users are
+    # merged or disabled, never deleted, so their PROTECT checks need no index of their own.
+    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="values", db_index=False)
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey("places.Village", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+                                related_name="+", db_index=False)
     category = models.CharField(max_length=8, blank=True)  # a Sex, when disaggregated by sex
     slot = models.CharField(max_length=16, blank=True)  # slot_of(village, category): unique per element
     text = models.CharField(max_length=500, blank=True)
@@ -299,7 +302,7 @@ class Value(CommuneOwned):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
     version = models.PositiveIntegerField(default=1)  # offline entry sends the version it saw
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     updated_at = models.DateTimeField()
 
     class Meta:

@@ -158,9 +158,10 @@ def test_revoked_expired_and_garbage_keys_get_401(users, world):
     ApiKey.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     live, live_presented = _key(users, [world["x"]], communes=[COMMUNE_A])
     wrong_secret = live.prefix + "." + "x" * 43
-    for presented, message in [(revoked_presented, "revoked"), (expired_presented, "expired"),
-                               (wrong_secret, "not valid"), ("zzzzzzzz." + "y" * 43, "not valid"),
-                               ("not a key", "not valid"), (f"{live_presented} extra", "not valid")]:
+    # In the site's first language: Vietnamese.
+    for presented, message in [(revoked_presented, "thu hồi"), (expired_presented, "hết hạn"),
+                               (wrong_secret, "không hợp lệ"), ("zzzzzzzz." + "y" * 43, "không hợp lệ"),
+                               ("not a key", "không hợp lệ"), (f"{live_presented} extra", "không hợp lệ")]:
         response = _client(presented).get(f"{API}/datasets/X/values/")
         assert response.status_code == 401 and message in response.json()["detail"], presented
         assert response["WWW-Authenticate"] == "Api-Key"
