@@ -229,7 +229,7 @@ def run(repeat: int = 5) -> Result:
                     "postgresql" else "executemany of the csv module's rows into a plain table, one transaction"),
         notes=[f"{n:,} rows ({megabytes:.0f} MB), {len(villages)} communes, {result.returns_created:,} returns, "
                f"{project_s and n / project_s:,.0f} rows/s; target: ratio at most 4",
-               f"of which the one upsert into datasets_value (its unique key, its element index and foreign-key checks): "
+               "of which the one upsert into datasets_value (its unique key, its element index, foreign-key checks): "
                f"{upsert_s * 1000:,.0f} ms, {upsert_s / floor_s:.1f}× the floor; the rest (reading, checking, "
                f"staging, returns, duplicates, history): {(project_s - upsert_s) / floor_s:.1f}× the floor",
                f"peak Python memory of the import: {small / 1e6:.1f} MB for {n // 5:,} rows, {large / 1e6:.1f} MB "
