@@ -243,7 +243,7 @@ def test_it_refuses_a_malformed_file_before_anything(users, qn):
         f.definitions_load(actor=users["paula"], province=qn, data={"datasets": [
             {"code": "A", "titel": "x", "elements": [{"code": "E", "nam": "y"}]}, {"code": "A"}, "text"]})
     text = "\n".join(exc.value.messages)
-    assert "titel" in text and "nam" in text and "twice" in text and "Dataset 3" in text
+    assert "titel" in text and "nam" in text and "hai lần" in text and "Bộ dữ liệu thứ 3" in text  # in Vietnamese
     with pytest.raises(ValidationError):
         f.definitions_parse("datasets: [\n")
     with pytest.raises(ValidationError):

@@ -105,9 +105,9 @@ def test_a_dataset_reported_once_is_due_some_days_after_its_publication(users, c
 
 
 def test_it_refuses_a_backwards_malformed_or_too_long_range(users, dataset):
-    with pytest.raises(Exception, match="before"):
+    with pytest.raises(Exception, match="trước"):
         sp.period_range(dataset, "2026Q3", "2026Q1")
-    with pytest.raises(Exception, match="quarterly"):
+    with pytest.raises(Exception, match="hằng quý"):
         sp.period_range(dataset, "2026M07", "2026Q3")
     with pytest.raises(Exception, match="24"):
         sp.period_range(dataset, "2010Q1", "2026Q3")

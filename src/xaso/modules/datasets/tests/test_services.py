@@ -59,7 +59,7 @@ def test_it_refuses_the_whole_batch_with_every_fault_and_stores_nothing(users, d
     with pytest.raises(ValidationError) as exc:
         services.values_save(actor=users["alice"], ret=ret, entries=bad)
     messages = exc.value.messages
-    assert len(messages) == 6 and messages[0].startswith("row 2, HH")
+    assert len(messages) == 6 and messages[0].startswith("dòng 2, HH")  # in the site's first language
     assert Value.objects.count() == before
 
 
