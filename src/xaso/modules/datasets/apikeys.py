@@ -36,6 +36,7 @@ from rest_framework.permissions import BasePermission
 from xaso.core import tenancy
 from xaso.core.accounts.permissions import can
 from xaso.core.audit.services import client_ip, record
+from xaso.core.clock.selectors import covers
 from xaso.core.places.models import Commune, Province
 
 from .models import ApiKey, ApiKeyUse, Dataset, Return, Status, Value
@@ -142,8 +143,7 @@ def province_for_keys(*, user, province_code: str) -> Province:
     """The province whose keys the user manages: 404 for an unknown code and for anyone outside the province
     (they must not learn what it keeps); 403 for a colleague of the province without the verb."""
     province = Province.objects.filter(code=str(province_code).strip()[:2]).first()
-    scope = tenancy.scope_for(user)
-    if province is None or not scope.is_staff_scope or scope.kind != "system" and scope.province_id != province.pk:
+    if province is None or not covers(user, province):
         raise Http404
     _require(user, province)
     return province

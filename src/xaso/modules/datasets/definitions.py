@@ -24,6 +24,7 @@ from xaso.core import tenancy
 from xaso.core.accounts.permissions import can, require
 from xaso.core.audit.services import record
 from xaso.core.catalogue.models import Component
+from xaso.core.clock.selectors import covers
 from xaso.core.places.models import Commune, Province
 
 from . import sources, validation
@@ -57,25 +58,20 @@ _LIMIT = Decimal(10) ** 16
 # --- Who may read and change ---------------------------------------------------------------------
 
 
-def _in_province(user, province) -> bool:
-    scope = tenancy.scope_for(user)
-    return scope.kind == "system" or (scope.is_staff_scope and scope.province_id == province.pk)
-
-
 def may_manage(user, province) -> bool:
-    return can(user, MANAGE) and _in_province(user, province)
+    return can(user, MANAGE) and covers(user, province)
 
 
 def may_read(user, province) -> bool:
     """Officials of the province read its catalogue (commune officials too, read-only)."""
-    return can(user, VIEW) and _in_province(user, province)
+    return can(user, VIEW) and covers(user, province)
 
 
 def _require(actor, province) -> None:
     if actor is None:  # the command line (`xaso datasets`): whoever runs the server, audited as the system
         return
     require(actor, MANAGE)
-    if not _in_province(actor, province):
+    if not covers(actor, province):
         raise PermissionDenied(MANAGE)
 
 
