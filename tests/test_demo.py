@@ -187,3 +187,65 @@ def test_the_commune_data_story(db, demo_settings):
     rows = api.get("/api/v1/data/datasets/QN.CDS.Q/values/?page_size=500").json()["results"]
     assert rows and {r["commune"] for r in rows} == {"06688"}
     assert api.get("/api/v1/data/datasets/QN.CDS.Q/values/?commune=06862").status_code == 404
+
+
+def test_the_measurement_story(db, demo_settings):
+    """Issue 7's demo: each commune's 766 score for the last months with the dossiers behind each lost point, a
+    survey filled at the counter in the results, the province dashboard comparing the three communes, and the
+    provincial dashboard's fake receiving each ended month once."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from xaso import testing
+    from xaso.core.integrations.models import DashboardRecord, Delivery
+    from xaso.core.integrations.services import deliver
+    from xaso.modules.measurement import feed, months
+    from xaso.modules.measurement.models import Score
+    from xaso.modules.surveys.models import Link, Response
+
+    run_demo()
+    today = timezone.localdate()
+    recent = [m.key for m in months.recent(today, 5)]
+    with tenancy.unscoped():
+        scores = {(s.commune_id, s.period): s for s in Score.objects.filter(period__in=recent)}
+        communes = ("06688", "06862", "06994")
+        assert {(c, p) for c in communes for p in recent} <= set(scores)
+        last = recent[-2]
+        assert scores[("06688", last)].total > scores[("06994", last)].total
+        # Each ended month was queued for the provincial dashboard once (sent after commit, which the test's
+        # transaction never reaches: sent here as the delivery run would); pushing again queues nothing.
+        queued = Delivery.objects.filter(system="province_dashboard")
+        assert sorted(queued.values_list("key", flat=True)) == sorted(
+            f"{c}.{p}.r1" for c in communes for p in recent[:-1])
+        assert feed.publish_closed(today) == []
+        for delivery in queued:
+            deliver(delivery.pk)
+            deliver(delivery.pk)  # a retried run: the row is sent already, the fake keeps each key once
+        assert DashboardRecord.objects.count() == queued.count()
+        official = User.objects.get(username="quangninh-province")
+        line = next(x for x in scores[("06994", last)].detail if x["code"] == "TDGQ.1")
+        lost = int(line["denominator"] - line["numerator"])
+        link = Link.objects.get(survey__commune_id="06688", channel="counter")
+        before = Response.objects.filter(survey=link.survey).count()
+    assert lost > 0
+    province = Client()
+    testing.sign_in(province, official)
+    page = province.get(reverse("measurement:commune_index_lost", args=["06994", last, "TDGQ.1"]))
+    assert page.status_code == 200
+    assert len(set(re.findall(rf"LS-06994-{last}-\d\d", page.content.decode()))) == lost
+    dashboard = province.get(reverse("measurement:province_dashboard", args=["22"]), {"period": last})
+    dashboard = dashboard.content.decode()
+    assert all(name in dashboard for name in ("Hạ Long", "Tiên Yên", "Vân Đồn"))
+
+    # A citizen at the counter fills the survey on the tablet; the results count them.
+    counter = Client()
+    form = counter.get(reverse("surveys:answer", args=[link.token]))
+    assert form.status_code == 200
+    with tenancy.unscoped():
+        questions = list(link.survey.questions.order_by("position"))
+    data = {"submission": re.search(r'name="submission" value="([^"]+)"', form.content.decode()).group(1)}
+    for q in questions:
+        data[q.field_name] = {"scale": "5", "choice": (q.choices or [""])[0], "text": "Cán bộ nhiệt tình"}[q.kind]
+    assert counter.post(reverse("surveys:answer", args=[link.token]), data).status_code in (200, 302)
+    with tenancy.unscoped():
+        assert Response.objects.filter(survey=link.survey).count() == before + 1

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "xaso.modules.petitions",
     "xaso.modules.community",
     "xaso.modules.datasets",
+    "xaso.modules.surveys",
+    "xaso.modules.measurement",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +343,7 @@ XASO_DOCUMENT_AXIS_URL = os.environ.get("XASO_DOCUMENT_AXIS_URL", "")
 XASO_IOC_URL = os.environ.get("XASO_IOC_URL", "")
 # The province's data-sharing platform (LGSP); empty: the local fake (docs/decisions/0024-commune-data.md).
 XASO_LGSP_URL = os.environ.get("XASO_LGSP_URL", "")
+XASO_PROVINCE_DASHBOARD_URL = os.environ.get("XASO_PROVINCE_DASHBOARD_URL", "")  # empty: the local fake
 # Open311 clients filing reports must give one of these keys (comma-separated); empty: filing is open, as the
 # public form is.
 XASO_OPEN311_API_KEYS = [k.strip() for k in os.environ.get("XASO_OPEN311_API_KEYS", "").split(",") if k.strip()]

@@ -23,6 +23,8 @@ urlpatterns = [
     path("petitions/", include("xaso.modules.petitions.urls")),
     path("community/", include("xaso.modules.community.urls")),
     path("data/", include("xaso.modules.datasets.urls")),
+    path("surveys/", include("xaso.modules.surveys.urls")),
+    path("measure/", include("xaso.modules.measurement.urls")),
     path("api/v1/places/", include("xaso.core.places.api")),
     path("api/v1/model/", include("xaso.core.catalogue.api")),
     path("api/v1/calendar/", include("xaso.core.clock.api")),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("api/v1/dossiers/", include("xaso.modules.dossiers.api")),
     path("api/v1/documents/", include("xaso.modules.documents.api")),
     path("api/v1/data/", include("xaso.modules.datasets.api")),
+    path("api/v1/measure/", include("xaso.modules.measurement.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -100,5 +100,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # village head only their own village's, by membership); leaders, the clerk and IT open groups and
     # name the village heads.
     "community.group.moderate": COMMUNE_ROLES - {Role.VILLAGE_HEAD, Role.DIGITAL_TEAM_MEMBER} | ADMINISTRATORS,
+    # Measurement (ĐLHQ2, ĐLHQ8, ĐLHQ9): every official reads the dashboards of their commune or province;
+    # leaders and IT enter what xaso cannot count (marked as manual); the province keeps the indicators,
+    # the dated 766 rules and the provincial dashboard feed.
+    "measurement.dashboard.view": OFFICIALS,
+    "measurement.entry.manage": COMMUNE_LEADERS | {Role.IT_OFFICER, Role.PROVINCE_OFFICIAL} | ADMINISTRATORS,
+    "measurement.rules.manage": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    "measurement.province.view": frozenset({Role.PROVINCE_OFFICIAL}) | ADMINISTRATORS,
+    # Satisfaction surveys: leaders, the one-stop officer and IT define them and hand out their links.
+    "surveys.survey.view": OFFICIALS,
+    "surveys.survey.manage": COMMUNE_LEADERS | {Role.ONE_STOP_OFFICER, Role.IT_OFFICER} | ADMINISTRATORS,
     "community.group.manage": COMMUNE_LEADERS | {Role.CLERK, Role.IT_OFFICER} | ADMINISTRATORS,
 }

@@ -88,3 +88,19 @@ class LgspRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DashboardRecord(models.Model):
+    """What the local fake of the provincial dashboard received (tests, the demo): each commune's month
+    once per revision."""
+
+    kind = models.CharField(max_length=60)
+    key = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication received by the fake provincial dashboard")
+
+    def __str__(self) -> str:
+        return self.key

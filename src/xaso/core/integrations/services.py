@@ -26,10 +26,10 @@ def _enqueue(pk: int) -> None:
 
 
 def _send(delivery: Delivery):
-    from . import document_axis, ioc, lgsp, national_portal
+    from . import document_axis, ioc, lgsp, national_portal, province_dashboard
 
     adapters = {"national_portal": national_portal.client, "document_axis": document_axis.client,
-                "ioc": ioc.client, "lgsp": lgsp.client}
+                "ioc": ioc.client, "lgsp": lgsp.client, "province_dashboard": province_dashboard.client}
     return adapters[delivery.system]().send(delivery.kind, delivery.payload)
 
 

@@ -19,6 +19,7 @@ def navigation(request):
         items.append((_("My petitions"), reverse("petitions:mine")))
         items.append((_("My village groups"), reverse("community:mine")))
     if scope.kind == "commune":
+        items.append((_("Dashboard"), reverse("measurement:commune_dashboard", args=[scope.commune_id])))
         items.append((_("Dossiers"), reverse("dossiers:inbox", args=[scope.commune_id])))
         items.append((_("Queue"), reverse("queue:counters", args=[scope.commune_id])))
         items.append((_("Documents"), reverse("documents:registers", args=[scope.commune_id])))
@@ -27,6 +28,8 @@ def navigation(request):
         items.append((_("Petitions"), reverse("petitions:work", args=[scope.commune_id])))
         items.append((_("Village groups"), reverse("community:commune", args=[scope.commune_id])))
         items.append((_("Data returns"), reverse("datasets:commune_returns", args=[scope.commune_id])))
+        items.append((_("Surveys"), reverse("surveys:list", args=[scope.commune_id])))
+        items.append((_("Service index 766"), reverse("measurement:commune_index", args=[scope.commune_id])))
         items.append((_("Our procedures"), reverse("procedures:commune", args=[scope.commune_id])))
         items.append((_("Our roadmap"), reverse("catalogue:roadmap", args=[scope.commune_id])))
         items.append((_("Villages"), reverse("places:villages", args=[scope.commune_id])))
@@ -35,6 +38,9 @@ def navigation(request):
         items.append((_("Communes"), reverse("places:communes")))
         items.append((_("Trusted authorities"), reverse("signing:trust")))
     if scope.kind == "province":
+        items.append((_("Dashboard"), reverse("measurement:province_dashboard", args=[scope.province_id])))
+        items.append((_("Service index 766"), reverse("measurement:province_index", args=[scope.province_id])))
+        items.append((_("Indicators and rules"), reverse("measurement:rules", args=[scope.province_id])))
         items.append((_("Data catalogue"), reverse("datasets:catalogue", args=[scope.province_id])))
         items.append((_("Data returns"), reverse("datasets:province_returns", args=[scope.province_id])))
         items.append((_("API keys"), reverse("datasets:keys", args=[scope.province_id])))
