@@ -15,11 +15,8 @@ snapshots, so a dashboard polling with ``If-None-Match`` gets 304 until somethin
 from __future__ import annotations
 
 import hashlib
-import re
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.urls import path
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -30,12 +27,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xaso.core.accounts.permissions import can
 from xaso.core.clock.calendar import today as local_today
-from xaso.core.clock.selectors import covers
 from xaso.core.places.models import Commune, Province
 
-from . import feed, months
+from . import feed, months, selectors
 from .models import Origin, Publication
 
 app_name = "measurement_api"
@@ -115,23 +110,11 @@ class Pages(PageNumberPagination):
 
 
 def _province(user, code: str) -> Province:
-    """403 for a role without the verb; 404 for an unknown province and another province's officials alike."""
-    if not can(user, PROVINCE_VIEW):
-        raise PermissionDenied
-    province = Province.objects.filter(pk=code).first() if re.fullmatch(r"\d{2}", code) else None
-    if province is None or not covers(user, province):
-        raise Http404
-    return province
+    return selectors.province_for(user=user, province_code=code, verb=PROVINCE_VIEW)
 
 
 def _commune(user, code: str) -> Commune:
-    if not can(user, DASHBOARD_VIEW):
-        raise PermissionDenied
-    commune = Commune.objects.select_related("province").filter(pk=code).first() if re.fullmatch(r"\d{5}", code) \
-        else None
-    if commune is None or not can(user, DASHBOARD_VIEW, commune):
-        raise Http404
-    return commune
+    return selectors.commune_for(user=user, commune_code=code, verb=DASHBOARD_VIEW)
 
 
 def _month(request) -> months.Period:

@@ -34,22 +34,23 @@ TREND_MONTHS = 12
 # --- Who may look, at what ------------------------------------------------------------------------
 
 
-def commune_for(*, user, commune_code: str) -> Commune:
-    """The commune whose dashboard the user may see: 403 for a role without the verb (a citizen), 404 for
-    an unknown commune and for another commune's or province's officials alike."""
-    require(user, VIEW)
+def commune_for(*, user, commune_code: str, verb: str = VIEW) -> Commune:
+    """The commune a measurement page or the feed is about: 403 for a role without the verb (a citizen),
+    404 for an unknown commune and for another commune's or province's officials alike. Every page and
+    endpoint of the module asks here."""
+    require(user, verb)
     code = str(commune_code).strip()
     commune = (Commune.objects.select_related("province").filter(pk=code).first()
                if code.isascii() and code.isdigit() else None)
-    if commune is None or not can(user, VIEW, commune):
+    if commune is None or not can(user, verb, commune):
         raise Http404
     return commune
 
 
-def province_for(*, user, province_code: str) -> Province:
-    """The province whose dashboard the user may see: 403 without ``measurement.province.view``, 404 for an
-    unknown province and for another province's officials alike."""
-    require(user, PROVINCE)
+def province_for(*, user, province_code: str, verb: str = PROVINCE) -> Province:
+    """The province a page or the feed is about: 403 without the verb (``measurement.province.view`` unless
+    told), 404 for an unknown province and for another province's officials alike."""
+    require(user, verb)
     code = str(province_code).strip()
     province = Province.objects.filter(pk=code).first() if code.isascii() and code.isdigit() else None
     if province is None or not covers(user, province):

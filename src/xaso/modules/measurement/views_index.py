@@ -33,11 +33,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from xaso.core import exports
-from xaso.core.accounts.permissions import can, require
+from xaso.core.accounts.permissions import can
 from xaso.core.catalogue.views import officials_only
 from xaso.core.clock import calendar
-from xaso.core.clock.selectors import covers
-from xaso.core.places.models import AreaType, Commune, Province
+from xaso.core.places.models import AreaType, Commune
 from xaso.core.tenancy import unscoped
 from xaso.core.ui import charts
 from xaso.core.ui.forms import service_errors
@@ -45,6 +44,7 @@ from xaso.core.ui.forms import service_errors
 from . import entries, measures, months, rules
 from .compute import COUNTED, MISSING, NOTHING
 from .models import Certainty, Direction, Figure, Origin, RuleSet, Score
+from .selectors import commune_for, province_for
 
 VIEW = "measurement.dashboard.view"
 PROVINCE_VIEW = "measurement.province.view"
@@ -53,26 +53,6 @@ WINDOW = 12  # months on the commune's page
 PAGE_SIZE = 50
 WRITE_RATE = "30/m"  # entries and uploads: a person at work never comes near it
 MAX_UPLOAD = 512 * 1024
-
-
-# --- Who may look, at what ------------------------------------------------------------------------
-
-
-def commune_for(*, user, commune_code: str, verb: str = VIEW) -> Commune:
-    """403 for a role without the verb; 404 for an unknown commune and for one outside the user's scope."""
-    require(user, verb)
-    commune = Commune.objects.filter(pk=str(commune_code).strip()).select_related("province").first()
-    if commune is None or not can(user, verb, commune):
-        raise Http404
-    return commune
-
-
-def province_for(*, user, province_code: str, verb: str) -> Province:
-    require(user, verb)
-    province = Province.objects.filter(pk=str(province_code).strip()).first()
-    if province is None or not covers(user, province):
-        raise Http404
-    return province
 
 
 # --- Months ---------------------------------------------------------------------------------------
