@@ -196,3 +196,40 @@ def load_shipped() -> None:
         ruleset_load((folder / "index766.yaml").read_text(encoding="utf-8"))
     if not Indicator.objects.exists():
         indicators_load((folder / "indicators.yaml").read_text(encoding="utf-8"))
+
+
+# --- Files out: what the loaders read back ----------------------------------------------------------------
+
+
+def plain_number(value):
+    """A figure as exports and YAML carry it: whole numbers as integers, None kept."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else round(float(value), 2)
+
+
+def _yaml(data) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+
+
+def ruleset_dump(ruleset) -> str:
+    """A rule set as the file ``rules.ruleset_load`` reads back."""
+    return _yaml({"code": ruleset.code, "name": ruleset.name, "effective_from": ruleset.effective_from,
+                  **({"effective_to": ruleset.effective_to} if ruleset.effective_to else {}),
+                  "legal_basis": ruleset.legal_basis, "bands_certainty": ruleset.bands_certainty,
+                  "bands": ruleset.bands,
+                  "criteria": [{"group": c.group, "code": c.code, "points": plain_number(c.points),
+                                "measure": c.measure,
+                                "certainty": c.certainty, **({"source": c.source} if c.source else {}),
+                                "vi": c.name_vi, "en": c.name_en} for c in ruleset.criteria.all()]})
+
+
+def indicators_dump(indicators) -> str:
+    """The indicators in force as the file ``rules.indicators_load`` reads back (dated from the latest of them:
+    edit the date before loading a change)."""
+    start = max((i.effective_from for i in indicators), default=None)
+    return _yaml({"effective_from": start, "indicators": [
+        {"code": i.code, "source": i.source, **({"unit": i.unit} if i.unit else {}), "direction": i.direction,
+         **({"target": plain_number(i.target)} if i.target is not None else {}),
+         **({"component": i.component_id} if i.component_id else {}), "vi": i.name_vi, "en": i.name_en,
+         **({"legal_basis": i.legal_basis} if i.legal_basis else {})} for i in indicators]})

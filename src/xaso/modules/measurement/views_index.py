@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import datetime
 
-import yaml
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -43,7 +42,8 @@ from xaso.core.ui.forms import service_errors
 
 from . import entries, measures, months, rules
 from .compute import COUNTED, MISSING, NOTHING
-from .models import Certainty, Direction, Figure, Origin, RuleSet, Score
+from .models import Certainty, Figure, Origin, Score
+from .rules import plain_number
 from .selectors import commune_for, province_for
 
 VIEW = "measurement.dashboard.view"
@@ -107,13 +107,6 @@ def _group_name(code: str) -> str:
     return en if (get_language() or "vi").startswith("en") else vi
 
 
-def _number(value):
-    """A figure as exports and YAML carry it: whole numbers as integers, None kept."""
-    if value is None:
-        return None
-    return int(value) if value == int(value) else round(float(value), 2)
-
-
 # --- A commune's index over twelve months ---------------------------------------------------------
 
 
@@ -137,8 +130,8 @@ def _commune_export(fmt, commune, rows):
                ("rank", _("Rank in the province")), ("ranked", _("Communes ranked")), ("ruleset", _("Rule set")),
                *[(g, f"{g} · {_group_name(g)} ({points})") for g, points in rules.GROUPS.items()]]
     return exports.respond(fmt, filename=f"xaso-index766-{commune.pk}", columns=columns, rows=[
-        {"period": r["period"].key, "total": _number(r["total"]), "band": r["band"], "rank": r["rank"],
-         "ranked": r["ranked"], "ruleset": r["ruleset"], **{g: _number(v) for g, v in r["groups"].items()}}
+        {"period": r["period"].key, "total": plain_number(r["total"]), "band": r["band"], "rank": r["rank"],
+         "ranked": r["ranked"], "ruleset": r["ruleset"], **{g: plain_number(v) for g, v in r["groups"].items()}}
         for r in rows])
 
 
@@ -225,8 +218,8 @@ def _month_export(fmt, commune, period, lines):
                ("certainty", _("Certainty")), ("origin", _("Origin")), ("state", _("State"))]
     return exports.respond(fmt, filename=f"xaso-index766-{commune.pk}-{period.key}", columns=columns, rows=[
         {**{k: line[k] for k in ("group", "code", "name", "measure", "share", "certainty", "state")},
-         "numerator": _number(line["numerator"]), "denominator": _number(line["denominator"]),
-         "points": _number(line["points"]), "max": _number(line["max"]), "lost": _number(line["lost"]),
+         "numerator": plain_number(line["numerator"]), "denominator": plain_number(line["denominator"]),
+         "points": plain_number(line["points"]), "max": plain_number(line["max"]), "lost": plain_number(line["lost"]),
          "origin": line["origin"]} for line in lines])
 
 
@@ -421,8 +414,9 @@ def province_index(request, province_code):
                    *[(g, f"{g} · {_group_name(g)} ({points})") for g, points in rules.GROUPS.items()]]
         return exports.respond(fmt, filename=f"xaso-index766-{province.pk}-{chosen.key}", columns=columns, rows=[
             {"rank": r["rank"], "code": r["commune"].pk, "commune": r["commune"].name,
-             "area_type": r["commune"].get_area_type_display(), "total": _number(r["total"]), "band": r["band"],
-             "change": _number(r["change"]), **{g: _number(v) for g, v in zip(rules.GROUPS, r["groups"], strict=True)}}
+             "area_type": r["commune"].get_area_type_display(), "total": plain_number(r["total"]), "band": r["band"],
+             "change": plain_number(r["change"]),
+             **{g: plain_number(v) for g, v in zip(rules.GROUPS, r["groups"], strict=True)}}
             for r in rows])
     chart = charts.bar_chart([r["commune"].name for r in rows], [(_("Total"), [r["total"] for r in rows])],
                              title=_("Decision 766 index by commune, %(month)s") % {"month": chosen.label},
@@ -456,7 +450,7 @@ def _entry_rows(commune, window):
         .select_related("entered_by").order_by("-period", "measure")
     labels = {m.key: m.label for m in entries.external_measures()}
     return [{"figure": f, "period": f.period, "measure": f.measure, "label": labels[f.measure],
-             "numerator": _number(f.numerator), "denominator": _number(f.denominator),
+             "numerator": plain_number(f.numerator), "denominator": plain_number(f.denominator),
              "share": _share(f.numerator, f.denominator), "origin": f.get_origin_display(),
              "origin_code": f.origin, "who": str(f.entered_by or ""),
              "when": f.computed_at, "note": f.note} for f in figures]
@@ -494,165 +488,3 @@ def commune_entries(request, commune_code):
     return render(request, "measurement/entry_list.html", {
         "commune": commune, "form": form, "figures": rows, "measures": entries.external_measures()},
         status=400 if form.errors else 200)
-
-
-# --- The rules ------------------------------------------------------------------------------------
-
-
-class RulesUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("The file holds"), choices=[
-        ("ruleset", gettext_lazy("A Decision 766 rule set")), ("indicators", gettext_lazy("Indicators"))])
-    file = forms.FileField(label=gettext_lazy("File (YAML)"), help_text=gettext_lazy("At most 512 KB."))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 512 KB."))
-        try:
-            return upload.read(MAX_UPLOAD + 1).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
-
-
-def _what_it_counts(source: str) -> str:
-    """A source as a sentence: the measure's label, or the dataset element an approved return gives."""
-    if source.startswith("data:"):
-        dataset, _slash, element = source[5:].partition("/")
-        return _("The approved value of element %(element)s in the returns of dataset %(dataset)s") % {
-            "element": element, "dataset": dataset}
-    measure = measures.get(source)
-    return str(measure.label) if measure else source
-
-
-def _criterion_rows(ruleset):
-    return [{"ruleset": ruleset.code, "group": c.group, "code": c.code, "name": c.name, "points": _number(c.points),
-             "measure": c.measure, "counts": _what_it_counts(c.measure), "certainty": c.certainty,
-             "certainty_label": Certainty(c.certainty).label, "source": c.source}
-            for c in ruleset.criteria.all()]
-
-
-def _rulesets():
-    return [{"ruleset": r, "criteria": _criterion_rows(r), "certainty_label": Certainty(r.bands_certainty).label,
-             "bands": sorted(r.bands, key=lambda b: -b["min"])}
-            for r in RuleSet.objects.prefetch_related("criteria")]
-
-
-def _indicator_rows(today):
-    return [{"code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "source": i.source,
-             "counts": _what_it_counts(i.source), "unit": i.unit, "target": _number(i.target),
-             "direction": Direction(i.direction).label, "component": i.component.code if i.component else "",
-             "effective_from": i.effective_from, "effective_to": i.effective_to}
-            for i in rules.indicators_for(today)]
-
-
-def rule_tables(today) -> dict:
-    """The rules page's tables, each as (columns, rows), for the page and its exports."""
-    criteria = [row for r in RuleSet.objects.prefetch_related("criteria") for row in _criterion_rows(r)]
-    kinds = {measures.SHARE: _("share"), measures.COUNT: _("count"), measures.EXTERNAL: _("external"),
-             measures.STATE: _("state today")}
-    sources = [{"key": m.key, "label": str(m.label), "kind": kinds[m.kind], "explain": str(m.explain)}
-               for m in measures.MEASURES.values()]
-    return {
-        "criteria": ([("ruleset", _("Rule set")), ("group", _("Group")), ("code", _("Code")),
-                      ("name", _("Criterion")), ("points", _("Points")), ("measure", _("Measure")),
-                      ("counts", _("What it counts")), ("certainty", _("Certainty")), ("source", _("Source"))],
-                     criteria),
-        "indicators": ([("code", _("Code")), ("name_vi", _("Name (Vietnamese)")), ("name_en", _("Name (English)")),
-                        ("source", _("Source")), ("counts", _("What it counts")), ("unit", _("Unit")),
-                        ("target", _("Target")), ("direction", _("Direction")), ("component", _("Model component")),
-                        ("effective_from", _("In force from")), ("effective_to", _("In force until"))],
-                       _indicator_rows(today)),
-        "sources": ([("key", _("Source")), ("label", _("What it counts")), ("kind", _("Kind")),
-                     ("explain", _("Note"))], sources),
-    }
-
-
-def _yaml(data) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
-
-
-def ruleset_dump(ruleset) -> str:
-    """A rule set as the file ``rules.ruleset_load`` reads back."""
-    return _yaml({"code": ruleset.code, "name": ruleset.name, "effective_from": ruleset.effective_from,
-                  **({"effective_to": ruleset.effective_to} if ruleset.effective_to else {}),
-                  "legal_basis": ruleset.legal_basis, "bands_certainty": ruleset.bands_certainty,
-                  "bands": ruleset.bands,
-                  "criteria": [{"group": c.group, "code": c.code, "points": _number(c.points), "measure": c.measure,
-                                "certainty": c.certainty, **({"source": c.source} if c.source else {}),
-                                "vi": c.name_vi, "en": c.name_en} for c in ruleset.criteria.all()]})
-
-
-def indicators_dump(indicators) -> str:
-    """The indicators in force as the file ``rules.indicators_load`` reads back (dated from the latest of them:
-    edit the date before loading a change)."""
-    start = max((i.effective_from for i in indicators), default=None)
-    return _yaml({"effective_from": start, "indicators": [
-        {"code": i.code, "source": i.source, **({"unit": i.unit} if i.unit else {}), "direction": i.direction,
-         **({"target": _number(i.target)} if i.target is not None else {}),
-         **({"component": i.component_id} if i.component_id else {}), "vi": i.name_vi, "en": i.name_en,
-         **({"legal_basis": i.legal_basis} if i.legal_basis else {})} for i in indicators]})
-
-
-def _rules_download(request, today) -> HttpResponse:
-    what = request.GET.get("download")
-    if what == "indicators":
-        body, name = indicators_dump(rules.indicators_for(today)), "xaso-indicators"
-    elif what == "ruleset":
-        ruleset = RuleSet.objects.filter(code=request.GET.get("code", "")).first()
-        if ruleset is None:
-            raise Http404
-        body, name = ruleset_dump(ruleset), f"xaso-index766-{ruleset.code}"
-    else:
-        raise Http404
-    response = HttpResponse(body, content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.yaml"'
-    return response
-
-
-def _rules_upload(request, form) -> list[str] | None:
-    """Load the file; the faults when it is refused (nothing changed), None when it was loaded."""
-    load = rules.ruleset_load if form.cleaned_data["kind"] == "ruleset" else rules.indicators_load
-    try:
-        loaded = load(form.cleaned_data["file"], actor=request.user)
-    except ValidationError as error:
-        return error.messages
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
-        # A file of the wrong shape (a list where a mapping belongs, a line without its names): refused whole.
-        return [_("The file does not have the expected form (%(error)s).") % {"error": error}]
-    count = len(loaded) if isinstance(loaded, list) else 1
-    messages.success(request, _("Loaded (%(n)d rows). Months computed from now on use them from their date.")
-                     % {"n": count})
-    return None
-
-
-@officials_only
-@ratelimit(key="user_or_ip", rate=WRITE_RATE, method="POST", block=False)
-@require_http_methods(["GET", "POST"])
-def rules_page(request, province_code):
-    province = province_for(user=request.user, province_code=province_code, verb=VIEW)
-    today = calendar.today()
-    may_manage = can(request.user, RULES_MANAGE)
-    if request.method == "GET" and request.GET.get("download"):
-        return _rules_download(request, today)
-    form, faults = RulesUploadForm(), []
-    if request.method == "POST":
-        if not may_manage:
-            raise PermissionDenied(RULES_MANAGE)
-        form = RulesUploadForm(request.POST, request.FILES)
-        if getattr(request, "limited", False):
-            faults = [_("Too many tries; please wait a while and try again.")]
-        elif form.is_valid():
-            faults = _rules_upload(request, form)
-            if faults is None:
-                return redirect("measurement:rules", province.pk)
-    tables = rule_tables(today)
-    if fmt := exports.requested(request):
-        table = request.GET.get("table", "criteria")
-        if table not in tables:
-            raise Http404
-        columns, rows = tables[table]
-        return exports.respond(fmt, filename=f"xaso-rules-{table}", columns=columns, rows=rows)
-    return render(request, "measurement/rules_list.html", {
-        "province": province, "rulesets": _rulesets(), "indicators": tables["indicators"][1],
-        "sources": tables["sources"][1], "may_manage": may_manage, "form": form, "faults": faults or [],
-        "today": today}, status=400 if faults or form.errors else 200)
