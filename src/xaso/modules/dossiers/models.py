@@ -144,6 +144,8 @@ class Dossier(CommuneOwned):
             models.Index(fields=["commune", "status", "due_date"]),
             models.Index(fields=["assignee", "status", "due_date"]),
             models.Index(fields=["commune", "received_at"]),
+            # Measurement counts resolved dossiers by the month they were resolved in (on time, satisfied).
+            models.Index(fields=["commune", "resolved_on"]),
         ]
 
     def __str__(self) -> str:

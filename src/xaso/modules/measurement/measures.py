@@ -19,7 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import connection
+from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -105,6 +106,10 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             success=Q(rating__isnull=True) | Q(rating__score__gte=3), link=_DOSSIER_LINK),
     Measure("dossiers.overdue", _("Running dossiers past their appointment date"), STATE, unit=_("dossiers"),
             model="dossiers.Dossier", link=_DOSSIER_LINK),
+    Measure("reports.overdue", _("Open field reports past their date"), STATE, unit=_("reports"),
+            model="reports.Report", link=_REPORT_LINK),
+    Measure("petitions.overdue", _("Petitions past their date"), STATE, unit=_("petitions"),
+            model="petitions.Petition", link=("petitions:case", ("commune_id", "code"))),
     Measure("reports.received", _("Field reports received"), COUNT, unit=_("reports"), model="reports.Report",
             date_field="created_at", population=~Q(status="duplicate"), link=_REPORT_LINK),
     Measure("reports.on_time", _("Field reports resolved by their date"), SHARE, model="reports.Report",
@@ -156,6 +161,32 @@ def _window(measure: Measure, first: datetime.date, after: datetime.date) -> Q:
     return Q(**{f"{measure.date_field}__gte": _aware(first), f"{measure.date_field}__lt": _aware(after)})
 
 
+def _month_of(measure: Measure, first: datetime.date, after: datetime.date):
+    """The expression that puts a record in its local month. Django's ``TruncMonth`` is native on
+    PostgreSQL; on SQLite it calls a Python function for every row, which made the counting three times
+    slower than the same query with SQLite's own ``date(…, 'start of month')``. That form needs the offset
+    of local time, so it is used when the time zone has one offset over the whole window (Vietnam keeps
+    +07:00 all year); otherwise ``TruncMonth`` is."""
+    if connection.vendor != "sqlite":
+        return TruncMonth(measure.date_field)
+    if _is_date_field(measure):
+        return Func(F(measure.date_field), Value("start of month"), function="date", output_field=CharField())
+    offsets = {timezone.get_current_timezone().utcoffset(datetime.datetime.combine(day, datetime.time.min))
+               for day in (first, after)}
+    if len(offsets) != 1:
+        return TruncMonth(measure.date_field)
+    minutes = int(offsets.pop().total_seconds() // 60)
+    return Func(F(measure.date_field), Value(f"{minutes:+d} minutes"), Value("start of month"), function="date",
+                output_field=CharField())
+
+
+def _period_key(month) -> str:
+    """"2026M07" from the month's first day, a date (``TruncMonth``) or its ISO text (SQLite's ``date``)."""
+    if isinstance(month, str):
+        return f"{month[:4]}M{month[5:7]}"
+    return months.key_of(month)
+
+
 def counted(keys, *, first: months.Period, last: months.Period, communes=None) -> dict:
     """``{(commune_id, period_key, measure_key): (numerator, denominator)}`` for the share and count
     measures among ``keys``, one grouped query per kind of record and date; pairs with no records are
@@ -166,7 +197,7 @@ def counted(keys, *, first: months.Period, last: months.Period, communes=None) -
         by_source[(m.model, m.date_field, m.commune_field)].append(m)
     after = last.end + datetime.timedelta(days=1)
     out = {}
-    for (model, date_field, commune_field), group in by_source.items():
+    for (model, _date_field, commune_field), group in by_source.items():
         qs = apps.get_model(model).objects.filter(_window(group[0], first.start, after))
         if communes is not None:
             qs = qs.filter(**{f"{commune_field}__in": list(communes)})
@@ -177,10 +208,10 @@ def counted(keys, *, first: months.Period, last: months.Period, communes=None) -
             aggregates[f"d{i}"] = Count("pk", filter=m.population)
             if m.kind == SHARE:
                 aggregates[f"n{i}"] = Count("pk", filter=m.population & m.success)
-        rows = (qs.annotate(month=TruncMonth(date_field)).order_by().values(commune_field, "month")
-                .annotate(**aggregates))
+        rows = (qs.annotate(month=_month_of(group[0], first.start, after)).order_by()
+                .values(commune_field, "month").annotate(**aggregates))
         for row in rows:
-            period = months.key_of(row["month"])
+            period = _period_key(row["month"])
             for i, m in enumerate(group):
                 if m.kind == SHARE:
                     out[(row[commune_field], period, m.key)] = (row[f"n{i}"], row[f"d{i}"])
@@ -192,18 +223,43 @@ def counted(keys, *, first: months.Period, last: months.Period, communes=None) -
 def state_now(keys, *, communes, today: datetime.date) -> dict:
     """``{(commune_id, measure_key): (numerator, denominator)}`` for the state measures, as of today."""
     out = {}
-    if "dossiers.overdue" in keys:
-        from xaso.modules.dossiers.models import Dossier
-
-        rows = (Dossier.objects.filter(commune_id__in=list(communes)).overdue(today).order_by()
-                .values("commune_id").annotate(n=Count("pk")))
+    for key in (k for k in keys if k in _OVERDUE):
+        rows = (overdue(key, today).filter(commune_id__in=list(communes)).order_by().values("commune_id")
+                .annotate(n=Count("pk")))
         found = {r["commune_id"]: r["n"] for r in rows}
-        out.update({(c, "dossiers.overdue"): (found.get(c, 0), None) for c in communes})
+        out.update({(c, key): (found.get(c, 0), None) for c in communes})
     if "procedures.published" in keys:
         for c in communes:
             offered = _offered_procedures(c, today)
             out[(c, "procedures.published")] = (sum(1 for p in offered if _published(p)), len(offered))
     return out
+
+
+def _overdue_dossiers(today):
+    from xaso.modules.dossiers.models import Dossier
+
+    return Dossier.objects.overdue(today)
+
+
+def _overdue_reports(today):
+    from xaso.modules.reports.models import OPEN, Report
+
+    return Report.objects.filter(status__in=OPEN, due_date__lt=today)
+
+
+def _overdue_petitions(today):
+    from xaso.modules.petitions.models import Petition
+
+    return Petition.objects.overdue(today)
+
+
+_OVERDUE = {"dossiers.overdue": _overdue_dossiers, "reports.overdue": _overdue_reports,
+            "petitions.overdue": _overdue_petitions}
+
+
+def overdue(key: str, today: datetime.date):
+    """The records of an overdue measure that are past their date today (every commune in scope)."""
+    return _OVERDUE[key](today)
 
 
 def _offered_procedures(commune_id: str, today: datetime.date) -> list:
@@ -224,7 +280,7 @@ def lost(measure: Measure, *, commune_id: str, period: months.Period, today: dat
     if measure.kind == STATE:
         if measure.key == "procedures.published":
             return [p for p in _offered_procedures(commune_id, today) if not _published(p)]
-        return measure.model_class.objects.filter(commune_id=commune_id).overdue(today)
+        return overdue(measure.key, today).filter(commune_id=commune_id)
     if measure.kind == EXTERNAL:
         return []
     qs = measure.model_class.objects.filter(_window(measure, period.start, period.end

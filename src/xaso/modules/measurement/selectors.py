@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404
 
 from xaso.core.accounts.permissions import can, require
@@ -24,7 +23,7 @@ from xaso.core.clock.selectors import covers
 from xaso.core.places.models import Commune, Province
 
 from . import months, progress, rules
-from .models import IndicatorValue, Origin, Score
+from .models import Figure, IndicatorValue, Origin, Score
 
 VIEW = "measurement.dashboard.view"
 PROVINCE = "measurement.province.view"
@@ -228,21 +227,18 @@ class ProvinceDashboard:
     matrix: progress.Matrix
 
 
-def _overdue_counts(codes, today: datetime.date) -> dict[str, dict[str, int]]:
-    from xaso.modules.dossiers.models import Dossier
-    from xaso.modules.petitions.models import Petition
-    from xaso.modules.reports.models import OPEN as REPORTS_OPEN
-    from xaso.modules.reports.models import Report
+OVERDUE = {"dossiers": "dossiers.overdue", "reports": "reports.overdue", "petitions": "petitions.overdue"}
 
-    grouped = {
-        "dossiers": Dossier.objects.filter(commune_id__in=codes).overdue(today),
-        "reports": Report.objects.filter(commune_id__in=codes, status__in=REPORTS_OPEN, due_date__lt=today),
-        "petitions": Petition.objects.filter(commune_id__in=codes).overdue(today),
-    }
-    out: dict[str, dict[str, int]] = {c: dict.fromkeys(grouped, 0) for c in codes}
-    for kind, qs in grouped.items():
-        for commune_id, n in qs.order_by().values_list("commune_id").annotate(n=Count("pk")):
-            out[commune_id][kind] = n
+
+def _overdue_counts(codes, today: datetime.date) -> dict[str, dict[str, int]]:
+    """Work past its date per commune, from the current month's snapshot (the background refresh counts it
+    every few minutes): the province's page never counts millions of dossiers itself."""
+    kinds = {measure: kind for kind, measure in OVERDUE.items()}
+    out: dict[str, dict[str, int]] = {c: dict.fromkeys(OVERDUE, 0) for c in codes}
+    for commune_id, measure, n in Figure.objects.filter(
+            commune_id__in=codes, period=months.containing(today).key, measure__in=kinds).values_list(
+            "commune_id", "measure", "numerator"):
+        out[commune_id][kinds[measure]] = int(n)
     return out
 
 

@@ -35,6 +35,7 @@ from xaso.core.catalogue.views import officials_only
 from xaso.core.clock.calendar import today as local_today
 from xaso.core.places.models import AreaType
 from xaso.core.ui import charts
+from xaso.core.ui.forms import LongSelect
 
 from . import months, progress, rules, selectors
 
@@ -302,7 +303,7 @@ def commune_progress(request, commune_code: str):
 class ProvinceForm(PeriodForm):
     area_type = forms.ChoiceField(label=gettext_lazy("Area type"), required=False,
                                   choices=[("", gettext_lazy("All area types")), *AreaType.choices])
-    commune = forms.ChoiceField(label=gettext_lazy("Commune"), required=False)
+    commune = forms.ChoiceField(label=gettext_lazy("Commune"), required=False, widget=LongSelect)
 
     def __init__(self, data, *, today, communes):
         super().__init__(data, today=today)

@@ -157,3 +157,16 @@ def test_a_future_or_malformed_month_is_refused():
     with pytest.raises(ValidationError):
         months.parse("2026-11", TODAY)
     assert months.parse("2026m11", TODAY).key == "2026M11"
+
+
+def test_a_record_belongs_to_its_local_month_not_its_utc_one(procedure):
+    """00:30 on 1 November in Vietnam is still 31 October in UTC: it is counted in November."""
+    for hour, minute, day in ((23, 30, dt.date(2026, 10, 31)), (0, 30, dt.date(2026, 11, 1))):
+        Dossier.objects.create(
+            commune_id=A, code=f"TZ-{day.month}", procedure=procedure, status="processing", channel="2",
+            applicant_name="Nguyễn Văn An", applicant_id_number="001190012345", processing_days=5,
+            received_at=dt.datetime.combine(day, dt.time(hour, minute), tzinfo=VN))
+    counts = measures.counted(["dossiers.received"], first=months.parse("2026M10", TODAY),
+                              last=months.parse("2026M11", TODAY))
+    assert counts[(A, "2026M10", "dossiers.received")] == (1, None)
+    assert counts[(A, "2026M11", "dossiers.received")] == (1, None)

@@ -220,3 +220,21 @@ def test_the_province_reads_take_the_same_queries_for_any_number_of_communes(mon
         return len(seen)
 
     assert queries(commune=A) == queries()
+
+
+def test_the_province_counts_overdue_work_from_the_last_refresh(client_for, month, procedure):
+    """The province's page reads overdue work from the current month's snapshot, which the background
+    refresh keeps: it never counts the province's dossiers itself while the page waits."""
+    today = local_today()
+    dossier(procedure, A, received=today - dt.timedelta(days=30), due=today - dt.timedelta(days=2),
+            status="processing")
+    this_month = months.containing(today)
+    before = selectors.province_dashboard(Commune.objects.get(pk=A).province, this_month, today=today)
+    assert next(line for line in before.lines if line.commune.pk == A).overdue["dossiers"] == 0
+
+    compute.rebuild(first=this_month, last=this_month, communes=[A, B], today=today)
+
+    board = selectors.province_dashboard(Commune.objects.get(pk=A).province, this_month, today=today)
+    lines = {line.commune.pk: line for line in board.lines}
+    assert lines[A].overdue == {"dossiers": 1, "reports": 0, "petitions": 0}
+    assert lines[B].overdue["dossiers"] == 0
