@@ -43,13 +43,16 @@ def benchmarks() -> list:
         dossier_lookup,
         dossier_report,
         load_communes,
+        measure_dashboard,
+        measure_rebuild,
         province_matrix,
         report_map,
         report_photo,
     )
 
     return [load_communes, province_matrix, dossier_lookup, dossier_inbox, dossier_report, report_map,
-            report_photo, data_aggregate, data_import]
+            report_photo, data_aggregate, data_import, measure_rebuild,
+            measure_dashboard]
 
 
 def best_of(repeat: int, once: Callable[[], float]) -> float:

@@ -22,6 +22,8 @@ def test_it_runs_each_benchmark_once(module, monkeypatch):
     monkeypatch.setenv("XASO_BENCH_REPORTS", "3000")
     monkeypatch.setenv("XASO_BENCH_VALUES", "3000")
     monkeypatch.setenv("XASO_BENCH_DATA_COMMUNES", "20")
+    monkeypatch.setenv("XASO_BENCH_MEASURE_DOSSIERS", "3000")
+    monkeypatch.setenv("XASO_BENCH_MEASURE_REQUESTS", "3")
     result = module.run(repeat=1)
     assert result.name == module.NAME
     assert result.project_what and result.floor_what
