@@ -81,9 +81,12 @@ def _write(communes, span, counts, *, today, now) -> int:
                 num, den = counts.get((c, month.key, m.key), (0, 0 if m.kind == measures.SHARE else None))
                 figures.append(Figure(commune_id=c, period=month.key, measure=m.key, numerator=num,
                                       denominator=den, origin=Origin.COMPUTED, computed_at=now))
-    if any(month.key == current for month in span):
-        for (c, key), (num, den) in measures.state_now(states, communes=communes, today=today).items():
-            figures.append(Figure(commune_id=c, period=current, measure=key, numerator=num, denominator=den,
+    for month in span:
+        # This month: every state as of today; an earlier month: the states that can be taken as of its end.
+        now_or_end = [k for k in states if month.key == current or measures.MEASURES[k].past]
+        day = today if month.key == current else month.end
+        for (c, key), (num, den) in measures.state_as_of(now_or_end, communes=communes, day=day).items():
+            figures.append(Figure(commune_id=c, period=month.key, measure=key, numerator=num, denominator=den,
                                   origin=Origin.COMPUTED, computed_at=now))
     with transaction.atomic():
         Figure.objects.bulk_create(figures, batch_size=2000, update_conflicts=True,

@@ -46,6 +46,9 @@ class Measure:
     link: tuple[str, tuple[str, ...]] | None = None
     # What the figure means when it is not computed, shown beside a manual entry.
     explain: str = ""
+    # A state measure that can also be taken as of a past month's last day (the procedures in force then),
+    # so that a rebuild of earlier months has it; work overdue on a past day cannot be read off today's rows.
+    past: bool = False
 
     @property
     def model_class(self):
@@ -126,7 +129,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     Measure("surveys.satisfied", _("Survey answers satisfied (4 or 5 of 5)"), SHARE, model="surveys.Answer",
             date_field="response__submitted_at", commune_field="response__survey__commune",
             population=Q(question__measures_satisfaction=True, number__isnull=False), success=Q(number__gte=4)),
-    Measure("procedures.published", _("Procedures the commune offers, published in full"), STATE,
+    Measure("procedures.published", _("Procedures the commune offers, published in full"), STATE, past=True,
             explain=_("A procedure is published in full when its components and its page on the national "
                       "portal are given.")),
     Measure("portal.synced", _("Dossiers synchronised with the national public service portal"), EXTERNAL,
@@ -220,18 +223,21 @@ def counted(keys, *, first: months.Period, last: months.Period, communes=None) -
     return out
 
 
-def state_now(keys, *, communes, today: datetime.date) -> dict:
-    """``{(commune_id, measure_key): (numerator, denominator)}`` for the state measures, as of today."""
+def state_as_of(keys, *, communes, day: datetime.date) -> dict:
+    """``{(commune_id, measure_key): (numerator, denominator)}`` for the state measures as of ``day`` (today
+    for the current month; a past month's last day for the measures that allow it)."""
+    communes = list(communes)
     out = {}
     for key in (k for k in keys if k in _OVERDUE):
-        rows = (overdue(key, today).filter(commune_id__in=list(communes)).order_by().values("commune_id")
+        rows = (overdue(key, day).filter(commune_id__in=communes).order_by().values("commune_id")
                 .annotate(n=Count("pk")))
         found = {r["commune_id"]: r["n"] for r in rows}
         out.update({(c, key): (found.get(c, 0), None) for c in communes})
     if "procedures.published" in keys:
+        offered = _offered_procedures(communes, day)
         for c in communes:
-            offered = _offered_procedures(c, today)
-            out[(c, "procedures.published")] = (sum(1 for p in offered if _published(p)), len(offered))
+            mine = offered.get(c, [])
+            out[(c, "procedures.published")] = (sum(1 for p in mine if _published(p)), len(mine))
     return out
 
 
@@ -262,12 +268,20 @@ def overdue(key: str, today: datetime.date):
     return _OVERDUE[key](today)
 
 
-def _offered_procedures(commune_id: str, today: datetime.date) -> list:
+def _offered_procedures(communes, day: datetime.date) -> dict[str, list]:
+    """``{commune: [procedure versions]}``: the versions in force on ``day`` of the procedures each commune
+    offers (its enablements as they stand: xaso keeps no history of them). Three queries for any number of
+    communes."""
     from xaso.modules.procedures.models import Enablement, Procedure
 
-    codes = Enablement.objects.filter(commune_id=commune_id).values_list("code", flat=True)
-    return list(Procedure.objects.in_force(today).filter(code__in=codes).prefetch_related("components")
-                .order_by("code"))
+    codes = defaultdict(list)
+    for commune_id, code in Enablement.objects.filter(commune_id__in=list(communes)).values_list("commune_id",
+                                                                                                "code"):
+        codes[commune_id].append(code)
+    wanted = {code for listed in codes.values() for code in listed}
+    versions = {p.code: p for p in Procedure.objects.in_force(day).filter(code__in=wanted)
+                .prefetch_related("components").order_by("code")}
+    return {c: [versions[code] for code in sorted(listed) if code in versions] for c, listed in codes.items()}
 
 
 def _published(procedure) -> bool:
@@ -276,10 +290,12 @@ def _published(procedure) -> bool:
 
 def lost(measure: Measure, *, commune_id: str, period: months.Period, today: datetime.date):
     """The records of a commune's month that the measure counted and that did not succeed (the dossiers
-    that cost points). For a state measure, today's records; an external measure has none in xaso."""
+    that cost points). For a state measure, today's records (the procedures: those in force at the month's
+    end); an external measure has none in xaso."""
     if measure.kind == STATE:
         if measure.key == "procedures.published":
-            return [p for p in _offered_procedures(commune_id, today) if not _published(p)]
+            offered = _offered_procedures([commune_id], min(period.end, today)).get(commune_id, [])
+            return [p for p in offered if not _published(p)]
         return overdue(measure.key, today).filter(commune_id=commune_id)
     if measure.kind == EXTERNAL:
         return []

@@ -170,3 +170,30 @@ def test_a_record_belongs_to_its_local_month_not_its_utc_one(procedure):
                               last=months.parse("2026M11", TODAY))
     assert counts[(A, "2026M10", "dossiers.received")] == (1, None)
     assert counts[(A, "2026M11", "dossiers.received")] == (1, None)
+
+
+def test_published_procedures_are_taken_as_of_each_month_end(procedure, shipped):
+    """A rebuild of earlier months counts the procedure versions in force then, not only today's."""
+    from xaso.modules.procedures.models import Enablement, ProcedureComponent
+
+    Enablement.objects.create(commune_id=A, code=procedure.code)
+    ProcedureComponent.objects.create(procedure=procedure, order=1, name="Tờ khai")
+    Procedure.objects.filter(pk=procedure.pk).update(effective_to=dt.date(2026, 9, 30))
+    published = Procedure.objects.create(
+        code=procedure.code, name=procedure.name, sector=procedure.sector, processing_days=5,
+        online_level="full", effective_from=dt.date(2026, 10, 1),
+        national_portal_url="https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1")
+    ProcedureComponent.objects.create(procedure=published, order=1, name="Tờ khai")
+
+    compute.rebuild(first=months.parse("2026M09", TODAY), last=months.parse("2026M11", TODAY), communes=[A],
+                    today=TODAY, now=NOW)
+
+    def figure(period):
+        f = Figure.objects.get(commune_id=A, period=period, measure="procedures.published")
+        return f.numerator, f.denominator
+
+    # September's version had no page on the national portal; October's has.
+    assert figure("2026M09") == (0, 1) and figure("2026M10") == (1, 1) and figure("2026M11") == (1, 1)
+    # Overdue work is a fact of today only: no figure for the months that have ended.
+    assert not Figure.objects.filter(commune_id=A, period="2026M10", measure="dossiers.overdue").exists()
+    assert Figure.objects.filter(commune_id=A, period="2026M11", measure="dossiers.overdue").exists()
