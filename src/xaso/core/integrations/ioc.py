@@ -13,7 +13,6 @@ it receives.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 from .http import post_json
 from .services import outbox_enqueue
@@ -37,11 +36,7 @@ class FakeIoc:
     def send(self, kind: str, payload: dict) -> dict:
         from .models import IocRecord
 
-        try:
-            with transaction.atomic():
-                IocRecord.objects.create(kind=kind, key=payload["key"], payload=payload)
-        except IntegrityError:
-            pass  # the same event again: already kept
+        IocRecord.keep(kind, payload)
         return {"accepted": True}
 
 

@@ -13,7 +13,6 @@ it receives.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 from .http import post_json
 from .services import outbox_enqueue
@@ -38,11 +37,7 @@ class FakeLgsp:
     def send(self, kind: str, payload: dict) -> dict:
         from .models import LgspRecord
 
-        try:
-            with transaction.atomic():
-                LgspRecord.objects.create(kind=kind, key=payload["key"], payload=payload)
-        except IntegrityError:
-            pass  # the same publication again: already kept
+        LgspRecord.keep(kind, payload)
         return {"accepted": True}
 
 

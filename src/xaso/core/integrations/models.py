@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.outbox import OutboxRow
@@ -24,8 +24,9 @@ class Delivery(OutboxRow):
         return f"{self.system} {self.kind} {self.key}"
 
 
-class PortalRecord(models.Model):
-    """What the local fake of the national portal received (tests, the demo): what a real one would keep."""
+class ReceivedRecord(models.Model):
+    """What a local fake of another system received (tests, the demo): each message once, by its key, as
+    the real system is expected to keep it."""
 
     kind = models.CharField(max_length=60)
     key = models.CharField(max_length=200, unique=True)
@@ -33,10 +34,26 @@ class PortalRecord(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("record received by the fake national portal")
+        abstract = True
 
     def __str__(self) -> str:
         return self.key
+
+    @classmethod
+    def keep(cls, kind: str, payload: dict) -> None:
+        """Keep a message; the same key again (a resend after a lost answer) is already kept."""
+        try:
+            with transaction.atomic():
+                cls.objects.create(kind=kind, key=payload["key"], payload=payload)
+        except IntegrityError:
+            pass
+
+
+class PortalRecord(ReceivedRecord):
+    """What the local fake of the national portal received (tests, the demo): what a real one would keep."""
+
+    class Meta:
+        verbose_name = _("record received by the fake national portal")
 
 
 class AxisPackage(models.Model):
@@ -59,48 +76,24 @@ class AxisPackage(models.Model):
         return f"{self.key} → {self.recipient}"
 
 
-class IocRecord(models.Model):
+class IocRecord(ReceivedRecord):
     """What the local fake of the province's IOC received (tests, the demo): each event once."""
-
-    kind = models.CharField(max_length=60)
-    key = models.CharField(max_length=200, unique=True)
-    payload = models.JSONField()
-    received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("event received by the fake IOC")
 
-    def __str__(self) -> str:
-        return self.key
 
-
-class LgspRecord(models.Model):
+class LgspRecord(ReceivedRecord):
     """What the local fake of the province's data-sharing platform received (tests, the demo): each
     publication once."""
-
-    kind = models.CharField(max_length=60)
-    key = models.CharField(max_length=200, unique=True)
-    payload = models.JSONField()
-    received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("publication received by the fake data-sharing platform")
 
-    def __str__(self) -> str:
-        return self.key
 
-
-class DashboardRecord(models.Model):
+class DashboardRecord(ReceivedRecord):
     """What the local fake of the provincial dashboard received (tests, the demo): each commune's month
     once per revision."""
 
-    kind = models.CharField(max_length=60)
-    key = models.CharField(max_length=200, unique=True)
-    payload = models.JSONField()
-    received_at = models.DateTimeField(auto_now_add=True)
-
     class Meta:
         verbose_name = _("publication received by the fake provincial dashboard")
-
-    def __str__(self) -> str:
-        return self.key

@@ -13,7 +13,6 @@ local fake, which keeps what it receives. The contract: docs/provincial-dashboar
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 from .http import post_json
 from .services import outbox_enqueue
@@ -43,11 +42,7 @@ class FakeProvinceDashboard:
     def send(self, kind: str, payload: dict) -> dict:
         from .models import DashboardRecord
 
-        try:
-            with transaction.atomic():
-                DashboardRecord.objects.create(kind=kind, key=payload["key"], payload=payload)
-        except IntegrityError:
-            pass  # the same publication again: already kept
+        DashboardRecord.keep(kind, payload)
         return {"accepted": True}
 
 
