@@ -14,7 +14,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,7 +115,12 @@ def figure_enter(*, actor, commune, measure_key: str, period_key: str, numerator
         figure = figure or Figure(commune=commune, period=period.key, measure=measure.key)
         figure.numerator, figure.denominator, figure.note = num, den, note
         figure.origin, figure.entered_by, figure.computed_at = Origin.MANUAL, actor, timezone.now()
-        figure.save()
+        try:
+            with transaction.atomic():
+                figure.save()
+        except IntegrityError:  # the first entry of this figure, made by two people at the same moment
+            raise ValidationError(_("Someone entered this figure at the same moment: reload the page and check "
+                                    "it."), code="conflict") from None
         record(actor=actor, action="xaso.measurement.figure.entered", obj=figure, before=before,
                after={**_as_dict(figure), "measure": measure.key, "period": period.key})
         compute.recompute({(commune.pk, period.key)}, today=today)

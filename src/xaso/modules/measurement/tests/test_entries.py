@@ -56,6 +56,18 @@ def test_the_same_entry_twice_records_once(users, commune_a, february):
     assert AuditEvent.objects.filter(action="xaso.measurement.figure.entered").count() == 1
 
 
+def test_two_first_entries_at_once_keep_one_and_tell_the_other(users, commune_a, february, monkeypatch):
+    """The second of two people entering a figure nobody had entered yet: their lookup found nothing (the
+    first was not committed), their insert meets the first one's row and is refused; the first stays."""
+    _enter(users, commune_a)
+    monkeypatch.setattr(Figure.objects, "select_for_update", lambda: Figure.objects.none())
+    with pytest.raises(ValidationError) as error:
+        _enter(users, commune_a, numerator=3)
+    assert _codes(error.value) == {"conflict"}
+    assert Figure.objects.get(commune_id=A, period=FEB, measure="portal.synced").numerator == 8
+    assert AuditEvent.objects.filter(action="xaso.measurement.figure.entered").count() == 1
+
+
 REFUSED = [
     ({"measure_key": "dossiers.on_time"}, "not_external"),  # xaso counts it itself
     ({"measure_key": "nothing.such"}, "not_external"),
