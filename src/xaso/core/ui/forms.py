@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 
 def service_errors(form, error: ValidationError) -> None:
@@ -28,3 +29,18 @@ class LongSelect(forms.Select):
             ("" if option["value"] is None else option["value"], mark_safe(" selected") if option["selected"] else "",
              option["label"]) for _group, group, _index in widget["optgroups"] for option in group))
         return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(widget["attrs"]), options)
+
+
+# A definitions file people edit and load back (YAML of datasets, rules, indicators): small text.
+TEXT_UPLOAD_LIMIT = 512 * 1024
+
+
+def text_upload(upload) -> str:
+    """The text of an uploaded definitions file: refused when over 512 KB or not UTF-8 (a BOM is allowed,
+    as spreadsheet programs and Windows editors write one)."""
+    if upload.size > TEXT_UPLOAD_LIMIT:
+        raise forms.ValidationError(_("The file is larger than 512 KB."))
+    try:
+        return upload.read(TEXT_UPLOAD_LIMIT + 1).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise forms.ValidationError(_("The file is not UTF-8 text.")) from None

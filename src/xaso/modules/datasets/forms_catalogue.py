@@ -6,12 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.places.models import AreaType, Commune
+from xaso.core.ui.forms import text_upload
 
 from . import sources
 from .models import Approver, Disaggregation, Operator, PeriodType, Severity, ValueType
 
 # A definitions file is a few hundred lines: anything far larger is a mistake (or an attack on the parser).
-MAX_UPLOAD = 512 * 1024
 
 
 def _lines(text: str) -> list[str]:
@@ -154,10 +154,4 @@ class UploadForm(forms.Form):
                            help_text=_("A file downloaded from this page, edited. At most 512 KB."))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 512 KB."))
-        try:
-            return upload.read(MAX_UPLOAD + 1).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        return text_upload(self.cleaned_data["file"])

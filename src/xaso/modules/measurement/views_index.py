@@ -52,7 +52,6 @@ RULES_MANAGE = "measurement.rules.manage"
 WINDOW = 12  # months on the commune's page
 PAGE_SIZE = 50
 WRITE_RATE = "30/m"  # entries and uploads: a person at work never comes near it
-MAX_UPLOAD = 512 * 1024
 
 
 # --- Months ---------------------------------------------------------------------------------------

@@ -22,12 +22,13 @@ from xaso.core import exports
 from xaso.core.accounts.permissions import can
 from xaso.core.catalogue.views import officials_only
 from xaso.core.clock import calendar
+from xaso.core.ui.forms import text_upload
 
 from . import measures, rules
 from .models import Certainty, Direction, RuleSet
 from .rules import plain_number
 from .selectors import province_for
-from .views_index import MAX_UPLOAD, RULES_MANAGE, VIEW, WRITE_RATE
+from .views_index import RULES_MANAGE, VIEW, WRITE_RATE
 
 
 class RulesUploadForm(forms.Form):
@@ -36,13 +37,7 @@ class RulesUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File (YAML)"), help_text=gettext_lazy("At most 512 KB."))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 512 KB."))
-        try:
-            return upload.read(MAX_UPLOAD + 1).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        return text_upload(self.cleaned_data["file"])
 
 
 def _what_it_counts(source: str) -> str:
